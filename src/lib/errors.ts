@@ -1,0 +1,101 @@
+export type ServiceName = "exotel" | "deepgram" | "openai" | "zoho-desk" | "zoho-accounts";
+
+export interface ServiceErrorDetails {
+  service: ServiceName;
+  /** What we were doing, e.g. `create ticket`. */
+  operation: string;
+  /** HTTP status, or null when no answer came (refused, dropped, timed out). */
+  status: number | null;
+  /** The service's own error code (`INVALID_OAUTH`, `insufficient_quota`) or the socket error (`ECONNRESET`). */
+  code?: string | null;
+  /** Worth trying again later: 429, 5xx, timeouts, dropped connections. */
+  transient: boolean;
+  /** How long the service asked us to wait, when it said. */
+  retryAfterMs?: number | null;
+  /**
+   * A write may have taken effect although no success answer came (timeout, dropped connection,
+   * 5xx). Such a write must not simply be sent again: look for its result first.
+   */
+  maybeApplied?: boolean;
+  callSid?: string | null;
+  cause?: unknown;
+}
+
+/** A request to an outside service failed. The message never carries credentials. */
+export class ServiceError extends Error {
+  override readonly name = "ServiceError";
+  readonly service: ServiceName;
+  readonly operation: string;
+  readonly status: number | null;
+  readonly code: string | null;
+  readonly transient: boolean;
+  readonly retryAfterMs: number | null;
+  readonly maybeApplied: boolean;
+  readonly callSid: string | null;
+
+  constructor(message: string, details: ServiceErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.service = details.service;
+    this.operation = details.operation;
+    this.status = details.status;
+    this.code = details.code ?? null;
+    this.transient = details.transient;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+    this.maybeApplied = details.maybeApplied ?? false;
+    this.callSid = details.callSid ?? null;
+  }
+}
+
+/**
+ * Not a failure: the call cannot move on yet (Zoho sign-in is being throttled, a search index has
+ * not caught up, a recording has not appeared). Deferrals never use up a call's attempts.
+ */
+export class DeferredError extends Error {
+  override readonly name = "DeferredError";
+}
+
+export interface InputProblem {
+  /** The variable, JSON path or line the problem is in. */
+  field: string;
+  problem: string;
+  fix: string;
+}
+
+/**
+ * A file or setting the user owns is wrong. The program stops (exit 2) and names the file, the
+ * field and the fix; it never rewrites the file to "recover".
+ */
+export class InputError extends Error {
+  override readonly name = "InputError";
+  readonly file: string;
+  readonly problems: InputProblem[];
+
+  constructor(file: string, problems: InputProblem[], headline?: string) {
+    super(
+      [
+        headline ?? `${file} has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; the program did not start.`,
+        ...problems.map((p) => `  - ${p.field}: ${p.problem} Fix: ${p.fix}`),
+      ].join("\n"),
+    );
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** Another instance holds the state lock. */
+export class LockHeldError extends Error {
+  override readonly name = "LockHeldError";
+  constructor(
+    readonly lockFile: string,
+    readonly pid: number,
+  ) {
+    super(
+      `Another instance (pid ${pid}) is already running on this state (lock file ${lockFile}). ` +
+        `Stop it first, or if no such process exists, the lock will be taken over on the next start.`,
+    );
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
