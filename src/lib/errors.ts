@@ -52,6 +52,17 @@ export class ServiceError extends Error {
  */
 export class DeferredError extends Error {
   override readonly name = "DeferredError";
+
+  /**
+   * `waiting`: the normal course of things (a recording not there yet). `blocked`: something needs
+   * attention (Zoho sign-in revoked or throttled); `--once` then exits 1.
+   */
+  constructor(
+    message: string,
+    readonly kind: "waiting" | "blocked" = "waiting",
+  ) {
+    super(message);
+  }
 }
 
 export interface InputProblem {

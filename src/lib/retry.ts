@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ServiceError } from "./errors.js";
+import type { ServiceLimiter } from "./limiter.js";
+
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A service's Retry-After is honoured up to this; beyond it the call is retried in a later cycle. */
+  maxRetryAfterMs: number;
+}
+
+export function defaultRetryPolicy(baseDelayMs: number): RetryPolicy {
+  return { attempts: 4, baseDelayMs, maxDelayMs: 30 * baseDelayMs, maxRetryAfterMs: 60_000 };
+}
+
+/** Exponential backoff with jitter: base·2ⁿ, scaled by a random 50–100 %. */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.round(ceiling * (0.5 + random() * 0.5));
+}
+
+/**
+ * A request may be sent again when the failure is transient and, for writes, when it certainly
+ * did not take effect (a 429 or a refused connection). A write that may have happened is left to
+ * the caller, which looks for its result before writing again.
+ */
+export function isRetryable(error: unknown, idempotent: boolean): error is ServiceError {
+  return error instanceof ServiceError && error.transient && (idempotent || !error.maybeApplied);
+}
+
+export interface RetryOptions {
+  policy: RetryPolicy;
+  idempotent: boolean;
+  /** A 429 pauses every request to the service, not just this one. */
+  limiter?: ServiceLimiter;
+  onRetry?: (error: ServiceError, delayMs: number, retry: number) => void;
+}
+
+export async function withRetries<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isRetryable(error, options.idempotent) || attempt >= options.policy.attempts) throw error;
+      if (error.retryAfterMs !== null && error.retryAfterMs > options.policy.maxRetryAfterMs) throw error;
+      const delay = error.retryAfterMs ?? backoffDelay(options.policy, attempt);
+      if (error.status === 429) options.limiter?.pauseFor(delay);
+      options.onRetry?.(error, delay, attempt);
+      await sleep(delay);
+    }
+  }
+}
