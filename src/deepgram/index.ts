@@ -1,0 +1,77 @@
+import { DeepgramClient, DeepgramError } from "@deepgram/sdk";
+import type { Config } from "../config/config.js";
+import type { Transcriber } from "../domain/ports.js";
+import type { Transcript } from "../domain/transcript.js";
+import { ServiceError } from "../lib/errors.js";
+import { statusError } from "../lib/http.js";
+import type { ServiceLimiter } from "../lib/limiter.js";
+import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import { readAudioFormat } from "./audio-format.js";
+import { DeepgramErrorBody, ListenResponse } from "./schema.js";
+import { toTranscript } from "./transcript.js";
+
+export interface DeepgramDeps {
+  limiter: ServiceLimiter;
+  retry: RetryPolicy;
+  onRetry?: (error: ServiceError, delayMs: number) => void;
+}
+
+function toServiceError(error: unknown, callSid: string): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof DeepgramError && error.statusCode !== undefined) {
+    const body = DeepgramErrorBody.safeParse(error.body);
+    const detail = body.success ? { code: body.data.err_code ?? body.data.category ?? null, message: body.data.err_msg ?? body.data.message ?? null } : {};
+    const headers = (error.rawResponse?.headers ?? null) as { get?(name: string): string | null } | null;
+    const retryAfter = Number(headers?.get?.("retry-after"));
+    return statusError("deepgram", "transcribe", error.statusCode, { ...detail, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : null, callSid });
+  }
+  // No status: refused, dropped or timed out. Transcribing twice costs money, not correctness.
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return new ServiceError(`deepgram: transcribe failed: ${message}`, { service: "deepgram", operation: "transcribe", status: null, transient: true, callSid });
+}
+
+/** The Deepgram adapter: a recording file in, speaker turns out. */
+export function createDeepgramTranscriber(config: Config["deepgram"], deps: DeepgramDeps): Transcriber {
+  const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
+  return {
+    async transcribe(recordingFile: string, callSid: string): Promise<Transcript> {
+      const format = await readAudioFormat(recordingFile);
+      const multichannel = format.channels === 2;
+      const options = {
+        model: config.model,
+        language: config.language,
+        smart_format: true,
+        punctuate: true,
+        utterances: true,
+        ...(multichannel ? { multichannel: true } : { diarize: true }),
+      };
+      const data = await withRetries(
+        () =>
+          deps.limiter.run(async () => {
+            try {
+              // A stream cannot be sent twice, so the SDK's own retries are off and each try opens the file anew.
+              return await client.listen.v1.media.transcribeFile({ path: recordingFile, contentType: format.contentType }, options, {
+                timeoutInSeconds: 600,
+                maxRetries: 0,
+              });
+            } catch (error) {
+              throw toServiceError(error, callSid);
+            }
+          }),
+        { policy: deps.retry, idempotent: true, limiter: deps.limiter, onRetry: deps.onRetry },
+      );
+      const parsed = ListenResponse.safeParse(data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ServiceError(`deepgram: transcribe answered an unexpected shape (${issue?.path.join(".") || "body"}: ${issue?.message})`, {
+          service: "deepgram",
+          operation: "transcribe",
+          status: 200,
+          transient: true,
+          callSid,
+        });
+      }
+      return toTranscript(parsed.data, multichannel);
+    },
+  };
+}
