@@ -1,0 +1,120 @@
+import { promises as fs } from "node:fs";
+import type { AgentDirectory } from "./config/agents.js";
+import type { Config } from "./config/config.js";
+import { writeEnvVariable } from "./config/env-file.js";
+import { loadConfig } from "./config/load.js";
+import { createCallAnalyser } from "./analysis/index.js";
+import { createDeepgramTranscriber } from "./deepgram/index.js";
+import { createExotelSource } from "./exotel/index.js";
+import { KeyedMutex } from "./lib/keyed-mutex.js";
+import { ServiceLimiter } from "./lib/limiter.js";
+import { defaultRetryPolicy } from "./lib/retry.js";
+import { createLogger, type LogHandle } from "./log.js";
+import type { PipelineContext } from "./pipeline/context.js";
+import { overlapMs } from "./pipeline/windows.js";
+import { acquireStateLock, type StateLock } from "./state/lock.js";
+import { StateStore } from "./state/store.js";
+import { createZohoHelpDesk } from "./zoho/index.js";
+
+export interface App {
+  config: Config;
+  ctx: PipelineContext;
+  log: LogHandle;
+  /** Abort to stop: the step in hand finishes, nothing new starts. */
+  stop: AbortController;
+  close(): Promise<void>;
+  /** For a hurried exit: gives the lock back without waiting for anything. */
+  releaseLockNow(): void;
+}
+
+export interface OpenOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  console?: { write(text: string): void; isTTY?: boolean } | null;
+}
+
+export async function loadSettings(options: OpenOptions): Promise<{ config: Config; agents: AgentDirectory }> {
+  return loadConfig(options.cwd, options.env);
+}
+
+/** The composition root: configuration, log, lock, state and one adapter per service, wired into the pipeline. */
+export async function openApp(options: OpenOptions): Promise<App> {
+  const { config, agents } = await loadSettings(options);
+  const log = createLogger({ level: config.logLevel, file: config.files.logFile, secrets: config.secrets, console: options.console });
+  const logger = log.logger;
+  for (const warning of config.warnings) logger.warn(warning);
+
+  let lock: StateLock;
+  try {
+    lock = await acquireStateLock(config.files.stateFile);
+  } catch (error) {
+    log.close();
+    throw error;
+  }
+  if (lock.tookOverFrom !== null) logger.warn(`Took over the lock of an earlier run (pid ${lock.tookOverFrom}) that is no longer running`);
+  let store: StateStore;
+  try {
+    const opened = await StateStore.open(config.files.stateFile, {
+      retentionDays: config.pipeline.stateRetentionDays,
+      overlapMs: overlapMs(config.pipeline.recordingWaitMinutes),
+    });
+    store = opened.store;
+    if (opened.migratedFrom) logger.info(`Migrated ${config.files.stateFile} from the old list of call SIDs (${store.size} calls, kept as done); the original is saved as ${config.files.stateFile}.v1-backup`);
+    if (opened.replayed > 0) logger.info(`Resumed from the state journal (${opened.replayed} steps since the last save)`);
+  } catch (error) {
+    await lock.release();
+    log.close();
+    throw error;
+  }
+
+  const retry = defaultRetryPolicy(config.pipeline.retryBaseMs);
+  const onRetry = (service: string) => (error: Error, delayMs: number) => logger.warn(`${service}: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`);
+  const stop = new AbortController();
+  const desk = config.zoho
+    ? createZohoHelpDesk(config.zoho, {
+        limiter: new ServiceLimiter({ maxParallel: config.zoho.maxParallel }),
+        retry,
+        logger,
+        learnSecret: (token) => log.addSecret(token),
+        persist: async (token) => {
+          const exists = await fs.access(config.files.envFile).then(() => true, () => false);
+          if (exists) await writeEnvVariable(config.files.envFile, "ZOHO_DESK_ACCESS_TOKEN", token);
+        },
+      })
+    : null;
+
+  const ctx: PipelineContext = {
+    config,
+    agents,
+    store,
+    calls: createExotelSource(config.exotel, { limiter: new ServiceLimiter({ perMinute: config.exotel.maxRequestsPerMinute }), retry, onRetry: onRetry("Exotel") }),
+    transcriber: createDeepgramTranscriber(config.deepgram, { limiter: new ServiceLimiter({ maxParallel: config.deepgram.maxParallel }), retry, onRetry: onRetry("Deepgram") }),
+    analyser: createCallAnalyser(config.openai, { limiter: new ServiceLimiter({ maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
+    desk,
+    logger,
+    now: () => new Date(),
+    contactLocks: new KeyedMutex(),
+    stopping: stop.signal,
+  };
+
+  let closed = false;
+  return {
+    config,
+    ctx,
+    log,
+    stop,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await store.close();
+      } finally {
+        await lock.release();
+        log.close();
+      }
+    },
+    releaseLockNow() {
+      lock.releaseSync();
+    },
+  };
+}

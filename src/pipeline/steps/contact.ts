@@ -1,0 +1,46 @@
+import { DeferredError } from "../../lib/errors.js";
+import type { PipelineContext } from "../context.js";
+import { intentIsRecent } from "./intent.js";
+import { CallSkipped, required, type CallStep } from "./step.js";
+
+/**
+ * A contact this program created or found is reused without searching for this long: long enough
+ * to cover Zoho's search lag, short enough that a contact merged or deleted in Desk is looked up anew.
+ */
+const CONTACT_MEMO_MS = 60 * 60_000;
+
+async function lookUpOrCreate(sid: string, phone: string, intentAt: string | null, ctx: PipelineContext) {
+  const desk = required(ctx.desk, "help desk", sid);
+  const remembered = ctx.store.contact(phone);
+  if (remembered && ctx.now().getTime() - Date.parse(remembered.at) < CONTACT_MEMO_MS) return remembered.id;
+  const found = await desk.findContactByPhone(phone, sid);
+  if (found) {
+    await ctx.store.rememberContact(phone, found.id);
+    return found.id;
+  }
+  if (intentAt && intentIsRecent(intentAt, ctx)) {
+    throw new DeferredError(`waiting for Zoho's search to show the contact created for ${phone} before a restart`);
+  }
+  if (!ctx.config.tickets.autoCreateContact) {
+    throw new CallSkipped(`caller ${phone} is not a Zoho Desk contact and ZOHO_DESK_AUTO_CREATE_CONTACT is false`);
+  }
+  await ctx.store.update(sid, { intent: { kind: "contact", at: ctx.now().toISOString() } });
+  const created = await desk.createContact(phone, sid);
+  await ctx.store.rememberContact(phone, created.id);
+  ctx.logger.info({ sid, contactId: created.id }, `Created Zoho Desk contact ${phone} (ID: ${created.id})`);
+  return created.id;
+}
+
+export const findOrCreateContact: CallStep = {
+  name: "contact",
+  writesToDesk: true,
+  idempotency: "recorded intent; a repeat finds the contact by phone (or in the contacts this program remembers) before creating",
+  applies: () => true,
+  async run(sid, entry, ctx) {
+    const phone = required(entry.parties, "parties", sid).customerNumber;
+    const intentAt = entry.intent?.kind === "contact" ? entry.intent.at : null;
+    // Two calls from one new caller at once must not both create the contact.
+    const contactId = await ctx.contactLocks.run(phone, () => lookUpOrCreate(sid, phone, intentAt, ctx));
+    return { set: { contactId, intent: null } };
+  },
+};
