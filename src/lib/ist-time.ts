@@ -12,9 +12,11 @@ export function parseIst(text: string): Date | null {
   const m = IST_WALL_CLOCK.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s) - IST_OFFSET_MS;
-  const date = new Date(utc);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls 30 February over into March; a wall clock that does not exist is not a time.
+  const fields = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds()];
+  if (fields.join() !== [y, mo, d, h, mi, s].join()) return null;
+  return new Date(wall.getTime() - IST_OFFSET_MS);
 }
 
 function istParts(date: Date) {
