@@ -57,7 +57,11 @@ export function parseAgentDirectory(file: string, data: unknown, country: Countr
   const parsed = AgentsFile.safeParse(data);
   if (!parsed.success) {
     const problems: InputProblem[] = parsed.error.issues.map((issue) => {
-      const field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+      // agents["0963…"].name reads better than agents.0963….name
+      const field = issue.path
+        .map((p, i) => (typeof p === "number" ? `[${p}]` : issue.path[i - 1] === "agents" ? `["${String(p)}"]` : `.${String(p)}`))
+        .join("")
+        .replace(/^\./, "");
       const last = String(issue.path.at(-1) ?? "");
       return {
         field: field || "(top level)",

@@ -70,8 +70,6 @@ export interface ZohoConfig {
   accountsUrl: string;
   maxParallel: number;
   searchSettleSeconds: number;
-  /** Whether ZOHO_DESK_ACCESS_TOKEN should be written back to the env file after a refresh. */
-  persistAccessToken: boolean;
 }
 
 export interface LoadedConfig {

@@ -40,11 +40,11 @@ export async function loadConfig(cwd: string, environment: NodeJS.ProcessEnv): P
       const message = missing ? "is missing" : SECRET_VARIABLES.has(variable) ? issue.message.replace(/"[^"]*"/g, "the value") : issue.message;
       problems.push(problem(variable, message));
     }
-    throw new InputError(envFile, problems, configHeadline(envFile, problems.length));
   }
-  const env = result.data;
-  const config = buildConfig(cwd, envFile, env, problems);
-  if (problems.length > 0) throw new InputError(envFile, problems, configHeadline(envFile, problems.length));
+  // Checked on the raw values too, so that one start reports every problem, not one batch at a time.
+  problems.push(...crossFieldProblems(merged));
+  if (!result.success || problems.length > 0) throw new InputError(envFile, problems, configHeadline(envFile, problems.length));
+  const config = buildConfig(cwd, envFile, result.data);
 
   for (const name of Object.keys(fromFile)) {
     if (KNOWN_PREFIXES.test(name) && !(name in EnvSchema.shape) && !SDK_VARIABLES.has(name)) {
@@ -59,45 +59,54 @@ function configHeadline(envFile: string, count: number): string {
   return `Configuration problem${count === 1 ? "" : "s"} (settings come from ${envFile} and the environment); the program did not start:`;
 }
 
-function buildConfig(cwd: string, envFile: string, env: ParsedEnv, problems: InputProblem[]): Config {
-  const resolve = (value: string | null, fallback: string) => path.resolve(cwd, value ?? fallback);
-  const country = checkPhoneCountry(env.PHONE_DEFAULT_COUNTRY);
-  if (!country) problems.push(problem("PHONE_DEFAULT_COUNTRY", `"${env.PHONE_DEFAULT_COUNTRY}" is not a country code`));
+function isEnabled(raw: string | undefined): boolean {
+  return !["false", "0", "no", "off"].includes((raw ?? "").trim().toLowerCase());
+}
 
-  let zoho: Config["zoho"] = null;
-  if (env.ZOHO_DESK_ENABLED) {
-    const required = ["ZOHO_DESK_ORG_ID", "ZOHO_DESK_REFRESH_TOKEN", "ZOHO_DESK_CLIENT_ID", "ZOHO_DESK_CLIENT_SECRET", "ZOHO_DESK_DEPARTMENT_ID"] as const;
-    for (const name of required) {
-      if (env[name] === null) problems.push(problem(name, "is missing (needed while ZOHO_DESK_ENABLED is true; set ZOHO_DESK_ENABLED=false for a dry run)"));
-    }
-    for (const name of ["ZOHO_DESK_ORG_ID", "ZOHO_DESK_DEPARTMENT_ID"] as const) {
-      const value = env[name];
-      if (value !== null && !/^\d+$/.test(value)) problems.push(problem(name, `"${value}" is not a numeric id`));
-    }
-    let accountsUrl = env.ZOHO_ACCOUNTS_URL ? env.ZOHO_ACCOUNTS_URL.replace(/\/+$/, "") : accountsUrlFor(env.ZOHO_DESK_API_DOMAIN);
-    if (env.ZOHO_ACCOUNTS_URL) {
-      try {
-        accountsUrl = new URL(env.ZOHO_ACCOUNTS_URL).origin;
-      } catch {
-        problems.push(problem("ZOHO_ACCOUNTS_URL", `"${env.ZOHO_ACCOUNTS_URL}" is not a web address`));
-      }
-    } else if (!accountsUrl) {
-      problems.push(problem("ZOHO_ACCOUNTS_URL", `cannot be worked out from ZOHO_DESK_API_DOMAIN=${env.ZOHO_DESK_API_DOMAIN}`));
-    }
-    zoho = {
-      orgId: env.ZOHO_DESK_ORG_ID ?? "",
-      departmentId: env.ZOHO_DESK_DEPARTMENT_ID ?? "",
-      accessToken: env.ZOHO_DESK_ACCESS_TOKEN,
-      refreshToken: env.ZOHO_DESK_REFRESH_TOKEN ?? "",
-      clientId: env.ZOHO_DESK_CLIENT_ID ?? "",
-      clientSecret: env.ZOHO_DESK_CLIENT_SECRET ?? "",
-      deskApiUrl: `${env.ZOHO_DESK_API_DOMAIN.replace(/\/api\/v1$/, "")}/api/v1`,
-      accountsUrl: accountsUrl ?? "",
-      maxParallel: env.ZOHO_DESK_MAX_PARALLEL,
-      searchSettleSeconds: env.ZOHO_SEARCH_SETTLE_SECONDS,
-      persistAccessToken: true,
-    };
+const present = (raw: string | undefined) => raw !== undefined && raw.trim() !== "";
+
+/** Rules that span variables: Zoho settings are needed only when Zoho is on, ids are digits, a data centre must be known. */
+export function crossFieldProblems(raw: Record<string, string | undefined>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (present(raw.PHONE_DEFAULT_COUNTRY) && !checkPhoneCountry(raw.PHONE_DEFAULT_COUNTRY!.trim())) {
+    problems.push(problem("PHONE_DEFAULT_COUNTRY", `"${raw.PHONE_DEFAULT_COUNTRY}" is not a country code`));
   }
+  if (!isEnabled(raw.ZOHO_DESK_ENABLED)) return problems;
+  for (const name of ["ZOHO_DESK_ORG_ID", "ZOHO_DESK_REFRESH_TOKEN", "ZOHO_DESK_CLIENT_ID", "ZOHO_DESK_CLIENT_SECRET", "ZOHO_DESK_DEPARTMENT_ID"]) {
+    if (!present(raw[name])) problems.push(problem(name, "is missing (needed while ZOHO_DESK_ENABLED is true; set ZOHO_DESK_ENABLED=false for a dry run)"));
+  }
+  for (const name of ["ZOHO_DESK_ORG_ID", "ZOHO_DESK_DEPARTMENT_ID"]) {
+    const value = raw[name]?.trim();
+    if (value && !/^\d+$/.test(value)) problems.push(problem(name, `"${value}" is not a numeric id`));
+  }
+  if (present(raw.ZOHO_ACCOUNTS_URL)) {
+    if (!URL.canParse(raw.ZOHO_ACCOUNTS_URL!.trim())) problems.push(problem("ZOHO_ACCOUNTS_URL", `"${raw.ZOHO_ACCOUNTS_URL}" is not a web address`));
+  } else {
+    const domain = raw.ZOHO_DESK_API_DOMAIN?.trim() || "https://desk.zoho.com";
+    const withScheme = /^https?:\/\//i.test(domain) ? domain : `https://${domain}`;
+    if (URL.canParse(withScheme) && !accountsUrlFor(withScheme)) {
+      problems.push(problem("ZOHO_ACCOUNTS_URL", `cannot be worked out from ZOHO_DESK_API_DOMAIN=${domain}; set it`));
+    }
+  }
+  return problems;
+}
+
+function buildConfig(cwd: string, envFile: string, env: ParsedEnv): Config {
+  const resolve = (value: string | null, fallback: string) => path.resolve(cwd, value ?? fallback);
+  const zoho: Config["zoho"] = env.ZOHO_DESK_ENABLED
+    ? {
+        orgId: env.ZOHO_DESK_ORG_ID ?? "",
+        departmentId: env.ZOHO_DESK_DEPARTMENT_ID ?? "",
+        accessToken: env.ZOHO_DESK_ACCESS_TOKEN,
+        refreshToken: env.ZOHO_DESK_REFRESH_TOKEN ?? "",
+        clientId: env.ZOHO_DESK_CLIENT_ID ?? "",
+        clientSecret: env.ZOHO_DESK_CLIENT_SECRET ?? "",
+        deskApiUrl: `${env.ZOHO_DESK_API_DOMAIN.replace(/\/api\/v1$/, "")}/api/v1`,
+        accountsUrl: env.ZOHO_ACCOUNTS_URL ? new URL(env.ZOHO_ACCOUNTS_URL).origin : (accountsUrlFor(env.ZOHO_DESK_API_DOMAIN) ?? ""),
+        maxParallel: env.ZOHO_DESK_MAX_PARALLEL,
+        searchSettleSeconds: env.ZOHO_SEARCH_SETTLE_SECONDS,
+      }
+    : null;
 
   const secrets = [
     env.EXOTEL_API_KEY,
@@ -153,7 +162,7 @@ function buildConfig(cwd: string, envFile: string, env: ParsedEnv, problems: Inp
       firstRunLookbackHours: env.FIRST_RUN_LOOKBACK_HOURS,
       retryBaseMs: env.HTTP_RETRY_BASE_MS,
     },
-    phoneCountry: (country ?? "IN") as CountryCode,
+    phoneCountry: (checkPhoneCountry(env.PHONE_DEFAULT_COUNTRY) ?? "IN") as CountryCode,
     logLevel: env.LOG_LEVEL,
     secrets,
     warnings: [],
