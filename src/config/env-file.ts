@@ -63,12 +63,21 @@ export function setEnvVariable(text: string, name: string, value: string): strin
     const match = pattern.exec(line);
     if (!match) return line;
     found = true;
-    const [, prefix, quote] = match;
-    return `${prefix}${quote}${value}${quote}`;
+    const [, prefix, quote, rest = ""] = match;
+    return `${prefix}${quote}${value}${quote}${inlineComment(quote ?? "", rest)}`;
   });
   if (found) return updated.join(eol);
   const body = text === "" || text.endsWith("\n") ? text : `${text}${eol}`;
   return `${body}${name}=${value}${eol}`;
+}
+
+/** What follows the old value on its line (`  # refreshed by the program`), kept as it was. */
+function inlineComment(quote: string, rest: string): string {
+  if (quote) {
+    const close = rest.indexOf(quote);
+    return close === -1 ? "" : rest.slice(close + 1);
+  }
+  return /\s+#.*$/.exec(rest)?.[0] ?? "";
 }
 
 /** Writes `name=value` into the env file atomically, leaving every other line as it was. */
