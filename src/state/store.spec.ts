@@ -1,0 +1,304 @@
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InputError } from "../lib/errors.js";
+import type { CallState, StateSnapshot } from "./model.js";
+import { StateStore, type StoreOptions } from "./store.js";
+
+const DAY = 86_400_000;
+const NOW = new Date("2025-11-20T10:00:00.000Z");
+const OPTIONS: StoreOptions = { retentionDays: 45, overlapMs: 4 * 3_600_000, now: () => NOW };
+
+let dir: string;
+let file: string;
+const open: StateStore[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "state-store-"));
+  file = path.join(dir, "processed_calls.json");
+});
+afterEach(async () => {
+  for (const store of open.splice(0)) await store.close().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function openStore(options: StoreOptions = OPTIONS) {
+  const opened = await StateStore.open(file, options);
+  open.push(opened.store);
+  return opened;
+}
+
+/** A process killed after its last acknowledged write: nothing is compacted, the journal stays as written. */
+async function crash(store: StateStore): Promise<void> {
+  open.splice(open.indexOf(store), 1);
+  await (store as unknown as { journal: FileHandle }).journal.close();
+}
+
+async function exists(target: string): Promise<boolean> {
+  return stat(target).then(
+    () => true,
+    () => false,
+  );
+}
+
+function iso(offsetMs: number): string {
+  return new Date(NOW.getTime() + offsetMs).toISOString();
+}
+
+function call(status: CallState["status"], ageMs: number, extra: Partial<CallState> = {}): CallState {
+  const at = iso(-ageMs);
+  return { status, step: status === "done" ? "done" : "discovered", attempts: 0, startedAt: at, firstSeenAt: at, updatedAt: at, ...(status === "done" ? { doneAt: at } : {}), ...extra };
+}
+
+async function readState(): Promise<StateSnapshot> {
+  return JSON.parse(await readFile(file, "utf8")) as StateSnapshot;
+}
+
+describe("StateStore.open", () => {
+  it("starts empty when there is no state file, and writes one", async () => {
+    const { store, migratedFrom, replayed } = await openStore();
+    expect(migratedFrom).toBeNull();
+    expect(replayed).toBe(0);
+    expect(store.size).toBe(0);
+    expect(store.watermark).toBeNull();
+    expect(await readState()).toMatchObject({ version: 2, generation: 1, watermark: null, calls: {}, contacts: {} });
+    expect(await readFile(store.journalFile, "utf8")).toBe('{"generation":1}\n');
+  });
+
+  it("migrates the predecessor's array of SIDs, keeping the original as .v1-backup", async () => {
+    const legacy = '["sid-a", "sid-b"]\n';
+    await writeFile(file, legacy);
+    const { store, migratedFrom } = await openStore();
+    expect(migratedFrom).toBe("v1");
+    expect(store.get("sid-a")).toMatchObject({ status: "done", step: "done", legacy: true });
+    expect(store.get("sid-b")?.status).toBe("done");
+    expect(store.pending()).toEqual([]);
+    expect(await readFile(`${file}.v1-backup`, "utf8")).toBe(legacy);
+    const state = await readState();
+    expect(state.version).toBe(2);
+    expect(Object.keys(state.calls).sort()).toEqual(["sid-a", "sid-b"]);
+  });
+
+  it("does not overwrite an existing .v1-backup", async () => {
+    await writeFile(`${file}.v1-backup`, '["older"]');
+    await writeFile(file, '["sid-a"]');
+    await openStore();
+    expect(await readFile(`${file}.v1-backup`, "utf8")).toBe('["older"]');
+  });
+
+  it.each([
+    ["corrupt JSON", '{"version": 2, "calls": {'],
+    ["an unknown shape", '{"processed": ["sid-a"]}'],
+    ["a newer version", '{"version": 3, "calls": {}}'],
+    ["an empty file", ""],
+  ])("refuses %s with an InputError and leaves the file byte for byte", async (_label, text) => {
+    await writeFile(file, text);
+    const error = await StateStore.open(file, OPTIONS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).file).toBe(file);
+    expect(await readFile(file, "utf8")).toBe(text);
+    expect(await exists(`${file}.journal`)).toBe(false);
+    expect(await exists(`${file}.v1-backup`)).toBe(false);
+  });
+});
+
+describe("journal", () => {
+  it("replays acknowledged steps after a crash", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { status: "pending", step: "recording", startedAt: iso(-60_000) });
+    await store.update("sid-a", { step: "transcript", transcript: { turns: [], durationSeconds: 3, languages: [] } });
+    await store.update("sid-b", { status: "done", step: "done", doneAt: iso(0) });
+    await store.setWatermark(new Date(iso(-1000)));
+    await store.rememberContact("+919988776655", "1892000000042001");
+    await crash(store);
+
+    const reopened = await openStore();
+    expect(reopened.replayed).toBe(5);
+    expect(reopened.store.get("sid-a")).toMatchObject({ status: "pending", step: "transcript", transcript: { turns: [], durationSeconds: 3, languages: [] } });
+    expect(reopened.store.get("sid-b")).toMatchObject({ status: "done", step: "done" });
+    expect(reopened.store.watermark?.toISOString()).toBe(iso(-1000));
+    expect(reopened.store.contact("+919988776655")).toEqual({ id: "1892000000042001", at: NOW.toISOString() });
+    expect(reopened.store.pending().map(([sid]) => sid)).toEqual(["sid-a"]);
+  });
+
+  it("folds the journal into the state file when reopened", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    await openStore();
+    const state = await readState();
+    expect(state.generation).toBe(2);
+    expect(state.calls["sid-a"]?.step).toBe("recording");
+    expect(await readFile(`${file}.journal`, "utf8")).toBe('{"generation":2}\n');
+  });
+
+  it("replays removed fields", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "ticket", intent: { kind: "ticket", at: iso(0) } });
+    await store.update("sid-a", { step: "ticket" }, ["intent"]);
+    await crash(store);
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-a")).not.toHaveProperty("intent");
+  });
+
+  it("ignores a torn last line (a crash mid-write was never acknowledged)", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    await appendFile(`${file}.journal`, '{"sid":"sid-a","set":{"step":"transcr');
+    const reopened = await openStore();
+    expect(reopened.replayed).toBe(1);
+    expect(reopened.store.get("sid-a")?.step).toBe("recording");
+  });
+
+  it("refuses a damaged line in the middle, naming it, and leaves the files alone", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    const journal = `${file}.journal`;
+    const damaged = (await readFile(journal, "utf8")) + "not json at all\n" + '{"sid":"sid-a","set":{"step":"transcript"}}\n';
+    await writeFile(journal, damaged);
+    const before = await readFile(file, "utf8");
+
+    const error = await StateStore.open(file, OPTIONS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).file).toBe(journal);
+    expect((error as InputError).problems.map((p) => p.field)).toEqual(["line 3"]);
+    expect(await readFile(journal, "utf8")).toBe(damaged);
+    expect(await readFile(file, "utf8")).toBe(before);
+  });
+
+  it("refuses a well-formed JSON line that is not a journal entry", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, generation: 4, calls: {} }));
+    await writeFile(`${file}.journal`, '{"generation":4}\n{"hello":"world"}\n{"watermark":"2025-11-20T09:00:00.000Z"}\n');
+    const error = await StateStore.open(file, OPTIONS).catch((e: unknown) => e);
+    expect((error as InputError).problems.map((p) => p.field)).toEqual(["line 2"]);
+  });
+
+  it("applies a journal of the state file's generation", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, generation: 4, calls: {} }));
+    await writeFile(`${file}.journal`, '{"generation":4}\n{"sid":"sid-a","set":{"status":"pending","step":"recording","attempts":0,"startedAt":null,"firstSeenAt":"2025-11-20T09:00:00.000Z","updatedAt":"2025-11-20T09:00:00.000Z"}}\n');
+    const { store, replayed } = await openStore();
+    expect(replayed).toBe(1);
+    expect(store.get("sid-a")?.step).toBe("recording");
+  });
+
+  it("ignores a journal of an older generation (already folded in before a crash)", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, generation: 5, calls: {} }));
+    await writeFile(`${file}.journal`, '{"generation":4}\n{"sid":"sid-a","set":{"status":"pending","step":"recording"}}\n{"watermark":"2025-11-20T09:00:00.000Z"}\n');
+    const { store, replayed } = await openStore();
+    expect(replayed).toBe(0);
+    expect(store.get("sid-a")).toBeUndefined();
+    expect(store.watermark).toBeNull();
+  });
+
+  it("ignores a journal without a generation header", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, generation: 5, calls: {} }));
+    await writeFile(`${file}.journal`, '{"watermark":"2025-11-20T09:00:00.000Z"}\n');
+    const { store, replayed } = await openStore();
+    expect(replayed).toBe(0);
+    expect(store.watermark).toBeNull();
+  });
+});
+
+describe("compaction", () => {
+  it("prunes done and skipped calls past retention but keeps pending and failed ones", async () => {
+    const snapshot: StateSnapshot = {
+      version: 2,
+      generation: 0,
+      watermark: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+      calls: {
+        "done-old": call("done", 46 * DAY),
+        "skipped-old": call("skipped", 46 * DAY),
+        "pending-old": call("pending", 90 * DAY),
+        "failed-old": call("failed", 90 * DAY),
+        "done-recent": call("done", 44 * DAY),
+        "legacy-old": { status: "done", step: "done", attempts: 0, startedAt: null, firstSeenAt: iso(-50 * DAY), updatedAt: iso(-50 * DAY), doneAt: iso(-50 * DAY), legacy: true },
+      },
+      contacts: { "+910000000001": { id: "1", at: iso(-46 * DAY) }, "+910000000002": { id: "2", at: iso(-1 * DAY) } },
+    };
+    await writeFile(file, JSON.stringify(snapshot));
+    const { store } = await openStore();
+    expect(store.entries().map(([sid]) => sid).sort()).toEqual(["done-recent", "failed-old", "pending-old"]);
+    const state = await readState();
+    expect(Object.keys(state.calls).sort()).toEqual(["done-recent", "failed-old", "pending-old"]);
+    expect(Object.keys(state.contacts)).toEqual(["+910000000002"]);
+  });
+
+  it("keeps an old done call that started inside the overlap before the watermark (the poller still sees it)", async () => {
+    const watermark = iso(-50 * DAY);
+    const snapshot: StateSnapshot = {
+      version: 2,
+      generation: 0,
+      watermark,
+      updatedAt: NOW.toISOString(),
+      calls: { inside: call("done", 46 * DAY, { startedAt: iso(-50 * DAY - 3_600_000) }), outside: call("done", 46 * DAY, { startedAt: iso(-50 * DAY - 5 * 3_600_000) }) },
+      contacts: {},
+    };
+    await writeFile(file, JSON.stringify(snapshot));
+    const { store } = await openStore();
+    expect(store.entries().map(([sid]) => sid)).toEqual(["inside"]);
+  });
+
+  it("leaves only the generation header in the journal after close", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { status: "done", step: "done", doneAt: iso(0) });
+    open.splice(open.indexOf(store), 1);
+    await store.close();
+    expect((await readState()).calls["sid-a"]?.status).toBe("done");
+    expect(await readFile(`${file}.journal`, "utf8")).toBe('{"generation":2}\n');
+  });
+
+  it("compacts on its own once the journal outgrows the threshold", async () => {
+    const { store } = await openStore({ ...OPTIONS, compactMinBytes: 200 });
+    for (let i = 0; i < 10; i++) await store.update(`sid-${i}`, { step: "recording" });
+    await store.update("sid-last", { step: "recording" });
+    expect((await readState()).generation).toBeGreaterThan(1);
+    const journal = await readFile(`${file}.journal`, "utf8");
+    expect(journal.length).toBeLessThan(1000);
+  });
+});
+
+describe("pending()", () => {
+  it("tracks status changes", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "discovered" });
+    await store.update("sid-b", { status: "pending" });
+    expect(store.pending().map(([sid]) => sid).sort()).toEqual(["sid-a", "sid-b"]);
+    await store.update("sid-a", { status: "done", step: "done" });
+    await store.update("sid-b", { status: "failed", lastError: "boom" });
+    expect(store.pending()).toEqual([]);
+    await store.update("sid-b", { status: "pending", attempts: 0 });
+    expect(store.pending().map(([sid, entry]) => [sid, entry.status])).toEqual([["sid-b", "pending"]]);
+  });
+
+  it("starts with the pending calls of the state file", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, calls: { a: call("pending", 0), b: call("done", 0), c: call("failed", 0), d: call("skipped", 0) } }));
+    const { store } = await openStore();
+    expect(store.pending().map(([sid]) => sid)).toEqual(["a"]);
+  });
+});
+
+describe("update", () => {
+  it("creates a new call as pending at the first step", async () => {
+    const { store } = await openStore();
+    expect(await store.update("sid-a", {})).toEqual({ status: "pending", step: "discovered", attempts: 0, startedAt: null, firstSeenAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+  });
+});
+
+describe("StateStore.inspect", () => {
+  it("reads the file and journal without writing either", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    const stateBefore = await readFile(file, "utf8");
+    const journalBefore = await readFile(`${file}.journal`, "utf8");
+    const inspected = await StateStore.inspect(file);
+    expect(inspected.get("sid-a")?.step).toBe("recording");
+    expect(await readFile(file, "utf8")).toBe(stateBefore);
+    expect(await readFile(`${file}.journal`, "utf8")).toBe(journalBefore);
+  });
+});
