@@ -85,7 +85,8 @@ export function createLogger(options: LogOptions): LogHandle {
 /** Replaces every known secret (and its JSON-escaped form) with `[redacted]`. */
 export function scrub(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first: a secret that contains a shorter one must go whole, not leave its remainder behind.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join("[redacted]");
