@@ -82,6 +82,12 @@ describe("analyseByKeywords", () => {
       expect(concern.length).toBeLessThanOrEqual(60);
     });
 
+    it("matches whole words only, so a word that merely contains a keyword does not count", () => {
+      const result = analyseByKeywords(customerSays("This is a stupid question, what time do you open?"));
+      expect(result.concern).toBe("This is a stupid question, what time do you open?");
+      expect(result.mood).toBe("Neutral");
+    });
+
     it("says General enquiry when nobody spoke", () => {
       expect(analyseByKeywords({ turns: [], durationSeconds: 5, languages: [] })).toEqual({ concern: "General enquiry", mood: "Neutral", summary: null, source: "keywords" });
     });

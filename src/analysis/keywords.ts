@@ -23,8 +23,20 @@ const CONCERNS: Array<[string, string[]]> = [
   ["Account access", ["password", "login", "log in", "otp", "locked"]],
 ];
 
+const patterns = new Map<string, RegExp>();
+
+/** Whole words only: "stupid" must not count as "upi". */
+function mentions(text: string, word: string): boolean {
+  let pattern = patterns.get(word);
+  if (!pattern) {
+    pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}\\p{N}])`, "u");
+    patterns.set(word, pattern);
+  }
+  return pattern.test(text);
+}
+
 function count(text: string, words: string[]): number {
-  return words.reduce((n, word) => n + (text.includes(word) ? 1 : 0), 0);
+  return words.reduce((n, word) => n + (mentions(text, word) ? 1 : 0), 0);
 }
 
 function moodOf(text: string): Mood {

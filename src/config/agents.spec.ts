@@ -92,9 +92,17 @@ describe("parseAgentDirectory", () => {
     expect(error.problems).toEqual([{ field: 'agents["+91 96310 84471"]', problem: 'is the same number as agents["09631084471"].', fix: "keep one entry per agent number." }]);
   });
 
-  it("rejects a key that is not a phone number", () => {
-    expect(problemsOf({ agents: { Prateek: { name: "Prateek" } } }).problems).toEqual([
-      { field: 'agents["Prateek"]', problem: "is not a phone number or SIP address.", fix: 'use the agent\'s number as the key, e.g. "09631084471" or "+919631084471".' },
+  it.each([
+    ["a name", "Prateek"],
+    ["a number one digit short", "963108447"],
+    ["a number too short to be anyone's", "12345"],
+  ])("rejects a key that is %s, since no call would ever match it", (_label, key) => {
+    expect(problemsOf({ agents: { [key]: { name: "Prateek" } } }).problems).toEqual([
+      {
+        field: `agents["${key}"]`,
+        problem: "is not a phone number (wrong number of digits?) or a SIP address, so no call would ever match it.",
+        fix: 'use the agent\'s number as the key, e.g. "09631084471" or "+919631084471".',
+      },
     ]);
   });
 
@@ -104,6 +112,7 @@ describe("parseAgentDirectory", () => {
     ["a name that is a number", { agents: { "09631084471": { name: 5 } } }, 'agents["09631084471"].name', 'give the agent a name, e.g. "name": "Prateek".'],
     ["a bad email", { agents: { "09631084471": { name: "A", zohoAgentEmail: "prateek" } } }, 'agents["09631084471"].zohoAgentEmail', "write the agent's Zoho Desk login email, or remove the field."],
     ["a default agent without a name", { default_agent: { department: "Support" } }, "default_agent.name", 'give the agent a name, e.g. "name": "Prateek".'],
+    ["fallback_to_default written as text", { settings: { fallback_to_default: "true" } }, "settings.fallback_to_default", "write true or false without quotes."],
   ])("names the field and the fix for %s", (_label, data, field, fix) => {
     const [problem, ...rest] = problemsOf(data).problems;
     expect(rest).toEqual([]);
@@ -115,7 +124,6 @@ describe("parseAgentDirectory", () => {
   it.each([
     ["agents written as a list", { agents: [] }, "agents"],
     ["an agent written as a plain name", { agents: { "09631084471": "Prateek" } }, 'agents["09631084471"]'],
-    ["fallback_to_default written as text", { settings: { fallback_to_default: "true" } }, "settings.fallback_to_default"],
     ["a file that is not an object", "agents", "(top level)"],
   ])("names the field for %s and points to the example", (_label, data, field) => {
     expect(problemsOf(data).problems).toEqual([{ field, problem: expect.stringMatching(/\.$/), fix: 'follow the example in README ("agents_config.json").' }]);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Agent } from "../domain/call.js";
 import { InputError, type InputProblem } from "../lib/errors.js";
 import { parseJsonFile } from "../lib/json-file.js";
-import { phoneKey } from "../lib/phone.js";
+import { phoneKey, toE164 } from "../lib/phone.js";
 
 const optionalId = z
   .union([z.string().trim(), z.number().int()])
@@ -51,6 +51,7 @@ const FIX_BY_FIELD: Record<string, string> = {
   name: 'give the agent a name, e.g. "name": "Prateek".',
   active: "write true or false without quotes.",
   zohoAgentEmail: "write the agent's Zoho Desk login email, or remove the field.",
+  fallback_to_default: "write true or false without quotes.",
 };
 
 export function parseAgentDirectory(file: string, data: unknown, country: CountryCode): AgentDirectory {
@@ -85,10 +86,10 @@ export function parseAgentDirectory(file: string, data: unknown, country: Countr
       });
       continue;
     }
-    if (!/\d{5}/.test(number) && !/^sips?:/i.test(number.trim())) {
+    if (!/^sips?:/i.test(number.trim()) && toE164(number, country) === null) {
       problems.push({
         field: `agents["${number}"]`,
-        problem: "is not a phone number or SIP address.",
+        problem: "is not a phone number (wrong number of digits?) or a SIP address, so no call would ever match it.",
         fix: 'use the agent\'s number as the key, e.g. "09631084471" or "+919631084471".',
       });
       continue;
