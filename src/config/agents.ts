@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Agent } from "../domain/call.js";
 import { InputError, type InputProblem } from "../lib/errors.js";
 import { parseJsonFile } from "../lib/json-file.js";
-import { phoneKey, toE164 } from "../lib/phone.js";
+import { isValidPhone, phoneKey } from "../lib/phone.js";
 
 const optionalId = z
   .union([z.string().trim(), z.number().int()])
@@ -86,7 +86,7 @@ export function parseAgentDirectory(file: string, data: unknown, country: Countr
       });
       continue;
     }
-    if (!/^sips?:/i.test(number.trim()) && toE164(number, country) === null) {
+    if (!/^sips?:/i.test(number.trim()) && !isValidPhone(number, country)) {
       problems.push({
         field: `agents["${number}"]`,
         problem: "is not a phone number (wrong number of digits?) or a SIP address, so no call would ever match it.",

@@ -31,3 +31,8 @@ export function phoneSpellings(e164: string): string[] {
 export function isSupportedPhoneCountry(code: string): code is CountryCode {
   return isSupportedCountry(code);
 }
+
+/** Stricter than `toE164`: the number exists in the numbering plan (catches a digit too few in a config file). */
+export function isValidPhone(raw: string, defaultCountry: CountryCode = "IN"): boolean {
+  return parsePhoneNumberFromString(raw.trim(), defaultCountry)?.isValid() ?? false;
+}
