@@ -1,0 +1,10 @@
+export { createZohoEmulators } from "./emulators.js";
+export type { InjectOptions, ZohoEmulators, ZohoState } from "./emulators.js";
+export { SANDBOX_ZOHO_DEFAULTS } from "./options.js";
+export type { AgentSeed, DepartmentSeed, ZohoEmulatorOptions } from "./options.js";
+export type { DeskAgent, DeskAttachment, DeskComment, DeskContact, DeskDepartment, DeskOrganization, DeskTicket, StoredAttachment } from "./desk-records.js";
+export type { NewContact, NewTicket } from "./desk-store.js";
+export { MAX_COMMENT_CHARS } from "./desk-comments.js";
+export { TOKEN_LIMITS } from "./oauth-tokens.js";
+export { DeskTestClient, FrozenClock, refreshParams, tokenRequest } from "./desk-test-client.js";
+export type { DeskRequestOptions, PlainResponse } from "./desk-test-client.js";
