@@ -13,8 +13,9 @@ function syncsafe(size: number): Buffer {
   return Buffer.from([(size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
 }
 
+/** Latin-1 text, NUL-terminated so a reader of the marker knows where the SID ends. */
 function textFrame(id: string, text: string): Buffer {
-  const payload = Buffer.concat([Buffer.from([0x00]), Buffer.from(text, "latin1")]);
+  const payload = Buffer.concat([Buffer.from([0x00]), Buffer.from(text, "latin1"), Buffer.from([0x00])]);
   const header = Buffer.alloc(10);
   header.write(id, 0, "latin1");
   header.writeUInt32BE(payload.length, 4);
