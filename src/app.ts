@@ -87,7 +87,12 @@ export async function openApp(options: OpenOptions): Promise<App> {
     config,
     agents,
     store,
-    calls: createExotelSource(config.exotel, { limiter: new ServiceLimiter({ perMinute: config.exotel.maxRequestsPerMinute }), retry, onRetry: onRetry("Exotel") }),
+    calls: createExotelSource(config.exotel, {
+      limiter: new ServiceLimiter({ perMinute: config.exotel.maxRequestsPerMinute }),
+      downloadLimiter: new ServiceLimiter({ maxParallel: Math.max(4, config.pipeline.maxConcurrentCalls) }),
+      retry,
+      onRetry: onRetry("Exotel"),
+    }),
     transcriber: createDeepgramTranscriber(config.deepgram, { limiter: new ServiceLimiter({ maxParallel: config.deepgram.maxParallel }), retry, onRetry: onRetry("Deepgram") }),
     analyser: createCallAnalyser(config.openai, { limiter: new ServiceLimiter({ maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
     desk,

@@ -10,7 +10,10 @@ import { withRetries, type RetryPolicy } from "../lib/retry.js";
 import { ExotelCallPage, RestException } from "./schema.js";
 
 export interface ExotelClientDeps {
+  /** Exotel's per-account API budget (200 requests a minute). */
   limiter: ServiceLimiter;
+  /** Recordings come from a separate host outside that budget; this only caps parallel downloads. */
+  downloadLimiter: ServiceLimiter;
   retry: RetryPolicy;
   onRetry?: (error: ServiceError, delayMs: number) => void;
 }
@@ -35,7 +38,7 @@ export class ExotelClient {
 
   /** GETs a page of the call list; `pathAndQuery` is ours or Exotel's relative `NextPageUri`. */
   async getCallPage(pathAndQuery: string): Promise<ExotelCallPage> {
-    return this.withRetries("list calls", async () => {
+    return this.withRetries(this.deps.limiter, async () => {
       let response;
       try {
         response = await this.http.get<string>(pathAndQuery, { headers: { Authorization: this.authorization, Accept: "application/json" } });
@@ -66,7 +69,7 @@ export class ExotelClient {
   async download(url: string, temporaryFile: string, callSid: string): Promise<number> {
     const target = new URL(url, this.config.baseUrl);
     const withCredentials = target.host === this.apiHost || EXOTEL_HOST.test(target.hostname);
-    return this.withRetries("download recording", async () => {
+    return this.withRetries(this.deps.downloadLimiter, async () => {
       let response;
       try {
         response = await this.http.get<Readable>(target.toString(), {
@@ -124,11 +127,11 @@ export class ExotelClient {
     });
   }
 
-  private withRetries<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return withRetries(() => this.deps.limiter.run(run), {
+  private withRetries<T>(limiter: ServiceLimiter, run: () => Promise<T>): Promise<T> {
+    return withRetries(() => limiter.run(run), {
       policy: this.deps.retry,
       idempotent: true,
-      limiter: this.deps.limiter,
+      limiter,
       onRetry: (error, delay) => this.deps.onRetry?.(error, delay),
     });
   }
