@@ -207,6 +207,15 @@ describe("Deepgram emulator: /v1/listen over plain HTTP", () => {
     expect(mixed.json.results.channels[0].alternatives[0].transcript).toBe("Namaste, Acme support. मेरा order नहीं आया। Let me check that.");
   });
 
+  it("names the language it heard on each channel under detect_language", async () => {
+    const audio = wavBytes({ channels: 2, seconds: 8 });
+    deepgram.registerTranscript({ sha256: sha256(audio) }, STEREO_CALL);
+    const reply = await listen(deepgram, "model=nova-3&detect_language=true&multichannel=true", audio);
+    expect(reply.json.results.channels.map((c: { detected_language: string }) => c.detected_language)).toEqual(["en", "hi"]);
+    const plain = await listen(deepgram, "model=nova-3&multichannel=true", audio);
+    expect(plain.json.results.channels[0]).not.toHaveProperty("detected_language");
+  });
+
   it("reads the channel count of a synthetic MP3 from its frame header and its call from the marker", async () => {
     const stereo = syntheticRecordingBytes({ callSid: "c0ffee00112233445566778899aabbcg", sizeBytes: 160_000, channels: 2 });
     deepgram.registerTranscript({ callSid: "c0ffee00112233445566778899aabbcg" }, STEREO_CALL);

@@ -112,7 +112,8 @@ export function createDeepgramEmulator(options: DeepgramEmulatorOptions = {}): D
     if (!probe) return deepgramErrorResponse(400, { requestId });
 
     const listenOptions = parseListenOptions(request.query);
-    const sha256 = createHash("sha256").update(audio.bytes).digest("hex");
+    // The service already hashed the upload; only fetched audio needs hashing here.
+    const sha256 = audio.bytes === request.body ? request.bodySha256 : createHash("sha256").update(audio.bytes).digest("hex");
     const resolved = registry.resolve(sha256, probe);
     const body = listenResponse(resolved.script, listenOptions, { requestId, sha256, created: new Date(now()) });
     const channels = (body["metadata"] as { channels: number }).channels;
