@@ -26,6 +26,8 @@ const PRETTY = {
   translateTime: "SYS:yyyy-mm-dd HH:MM:ss",
   ignore: "pid,hostname",
   singleLine: true,
+  // Messages name the call themselves; the structured fields are for machines (LOG_LEVEL=debug shows no more).
+  hideObject: true,
 };
 
 /**
