@@ -1,7 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 import { pino, type Logger } from "pino";
-import { prettyFactory } from "pino-pretty";
 
 export type { Logger };
 
@@ -22,13 +21,34 @@ export interface LogHandle {
   close(): void;
 }
 
-const PRETTY = {
-  translateTime: "SYS:yyyy-mm-dd HH:MM:ss",
-  ignore: "pid,hostname",
-  singleLine: true,
-  // Messages name the call themselves; the structured fields are for machines (LOG_LEVEL=debug shows no more).
-  hideObject: true,
+const LEVELS: Record<number, { label: string; colour: string }> = {
+  10: { label: "TRACE", colour: "\x1b[90m" },
+  20: { label: "DEBUG", colour: "\x1b[36m" },
+  30: { label: "INFO", colour: "\x1b[32m" },
+  40: { label: "WARN", colour: "\x1b[33m" },
+  50: { label: "ERROR", colour: "\x1b[31m" },
+  60: { label: "FATAL", colour: "\x1b[41m" },
 };
+
+function localTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/**
+ * `[2026-11-24 14:41:07] INFO: ✓ Created Zoho Desk ticket #1043 …`: one line per event, in the
+ * machine's local time. Messages name their call themselves, so the structured fields (kept for
+ * machines) stay out of the line; an error's stack follows, indented.
+ */
+export function formatLine(record: { level?: number; time?: number; msg?: string; err?: { stack?: string; message?: string } }, colour: boolean): string {
+  const level = LEVELS[record.level ?? 30] ?? { label: "INFO", colour: "" };
+  const label = colour ? `${level.colour}${level.label}\x1b[0m` : level.label;
+  let line = `[${localTime(record.time ?? Date.now())}] ${label}: ${record.msg ?? ""}`;
+  const detail = record.err?.stack ?? record.err?.message;
+  if (detail) line += `\n    ${detail.replace(/\n/g, "\n    ")}`;
+  return `${line}\n`;
+}
 
 /**
  * pino writes JSON; people read lines. Each JSON line is scrubbed of secrets once, then
@@ -38,8 +58,7 @@ const PRETTY = {
 export function createLogger(options: LogOptions): LogHandle {
   const secrets = new Set(options.secrets.filter((s) => s.length >= 4));
   const consoleOut = options.console === undefined ? process.stdout : options.console;
-  const formatConsole = prettyFactory({ ...PRETTY, colorize: Boolean(consoleOut?.isTTY) });
-  const formatFile = prettyFactory({ ...PRETTY, colorize: false });
+  const colour = Boolean(consoleOut?.isTTY);
   let fd: number | null = null;
   if (options.file) {
     mkdirSync(path.dirname(options.file), { recursive: true });
@@ -49,14 +68,14 @@ export function createLogger(options: LogOptions): LogHandle {
   const destination = {
     write(line: string) {
       const clean = scrub(line, secrets);
-      let record: unknown;
+      let record: Parameters<typeof formatLine>[0] | null;
       try {
-        record = JSON.parse(clean);
+        record = JSON.parse(clean) as Parameters<typeof formatLine>[0];
       } catch {
         record = null;
       }
-      if (consoleOut) consoleOut.write(record ? formatConsole(record) : clean);
-      if (fd !== null) writeSync(fd, record ? formatFile(record) : clean);
+      if (consoleOut) consoleOut.write(record ? formatLine(record, colour) : clean);
+      if (fd !== null) writeSync(fd, record ? formatLine(record, false) : clean);
     },
   };
 
