@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { App } from "./app.js";
 import { exitCodeFor, runCycle, type CycleReport } from "./pipeline/cycle.js";
 
-function describe(report: CycleReport, seconds: number): string {
+function describe(report: CycleReport, seconds: number, cpuMs: number): string {
   const o = report.outcomes;
   const parts = [
     `${o.done} call${o.done === 1 ? "" : "s"} ticketed`,
@@ -15,7 +15,7 @@ function describe(report: CycleReport, seconds: number): string {
     o.interrupted > 0 ? `${o.interrupted} interrupted by shutdown` : null,
     report.listingError ? "call list incomplete" : null,
   ].filter(Boolean);
-  return `Poll finished in ${seconds.toFixed(1)} s: ${report.listed} calls listed, ${parts.join(", ")}`;
+  return `Poll finished in ${seconds.toFixed(1)} s (CPU ${Math.round(cpuMs)} ms): ${report.listed} calls listed, ${parts.join(", ")}`;
 }
 
 function eventful(report: CycleReport): boolean {
@@ -38,8 +38,10 @@ export async function runDaemon(app: App, options: RunOptions): Promise<number> 
   const intervalMs = config.pipeline.pollIntervalSeconds * 1000;
   for (;;) {
     const started = Date.now();
+    const cpu = process.cpuUsage();
     const report = await runCycle(ctx, { since: options.since });
-    const line = describe(report, (Date.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    const line = describe(report, (Date.now() - started) / 1000, (used.user + used.system) / 1000);
     if (eventful(report) || options.once || options.since) ctx.logger.info(line);
     else ctx.logger.debug(line);
     if (options.once || options.since) return exitCodeFor(report);
