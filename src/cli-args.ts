@@ -29,6 +29,6 @@ export function parseArgs(argv: string[]): Command | string {
   }
   if (first === "retry") return { name: "retry", sids: rest.filter((a) => !a.startsWith("-")) };
   if (first === "status") return { name: "status" };
-  return `Unknown command ${first}.`;
+  return first.startsWith("-") ? `Unknown option ${first}.` : `Unknown command ${first}.`;
 }
 
