@@ -51,13 +51,17 @@ async function skip(call: CallRecord, reason: string, ctx: PipelineContext): Pro
   await ctx.store.update(call.sid, { status: "skipped", step: "done", startedAt: call.startedAt, reason, doneAt: ctx.now().toISOString() }, FINISHED_CALL_DROPS);
 }
 
-/** A row Exotel sent that we cannot read fails that call's attempt, not the cycle. */
-export async function recordUnreadable(sid: string, problem: string, ctx: PipelineContext): Promise<void> {
+/**
+ * A row Exotel sent that we cannot read fails that call's attempt, not the cycle. Returns how the
+ * call came out, like a processed call would, or null when it was already finished.
+ */
+export async function recordUnreadable(sid: string, problem: string, ctx: PipelineContext): Promise<"failed" | "gave-up" | null> {
   const entry = ctx.store.get(sid);
-  if (entry && entry.status !== "pending") return;
+  if (entry && entry.status !== "pending") return null;
   const attempts = (entry?.attempts ?? 0) + 1;
   const failed = attempts >= ctx.config.pipeline.maxCallAttempts;
   await ctx.store.update(sid, { status: failed ? "failed" : "pending", attempts, lastError: problem, startedAt: entry?.startedAt ?? null });
   const log = failed ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
   log({ sid }, `Could not read Exotel's record of call ${sid}: ${problem}${failed ? " — marked failed" : ""}`);
+  return failed ? "gave-up" : "failed";
 }

@@ -84,7 +84,10 @@ async function walkAndProcess(ctx: PipelineContext, options: CycleOptions, repor
           else if (admission === "skipped") report.skipped += 1;
           else if (admission === "waiting") report.waiting += 1;
         }
-        for (const row of page.unreadable) if (row.sid) await recordUnreadable(row.sid, row.problem, ctx);
+        for (const row of page.unreadable) {
+          const outcome = row.sid ? await recordUnreadable(row.sid, row.problem, ctx) : null;
+          if (outcome) report.outcomes[outcome] += 1;
+        }
         if (backfill) ctx.logger.info(`Backfill: read page ${page.page} (${report.listed}${page.total !== null ? ` of ${page.total}` : ""} calls listed)`);
         if (ctx.stopping.aborted) break;
       }
