@@ -93,7 +93,12 @@ export async function openApp(options: OpenOptions): Promise<App> {
       retry,
       onRetry: onRetry("Exotel"),
     }),
-    transcriber: createDeepgramTranscriber(config.deepgram, { limiter: new ServiceLimiter({ maxParallel: config.deepgram.maxParallel }), retry, onRetry: onRetry("Deepgram") }),
+    transcriber: createDeepgramTranscriber(config.deepgram, {
+      limiter: new ServiceLimiter({ maxParallel: config.deepgram.maxParallel }),
+      retry,
+      logger,
+      onRetry: onRetry("Deepgram"),
+    }),
     analyser: createCallAnalyser(config.openai, { limiter: new ServiceLimiter({ maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
     desk,
     logger,

@@ -5,6 +5,7 @@ import type { Analysis } from "../domain/analysis.js";
 import type { CallAnalyser } from "../domain/ports.js";
 import { hasSpeech, type Transcript } from "../domain/transcript.js";
 import { ServiceError } from "../lib/errors.js";
+import { retryAfterMs } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
@@ -32,6 +33,8 @@ function toServiceError(error: unknown, callSid: string): ServiceError {
       status: error.status,
       code,
       transient,
+      // OpenAI says how long to wait (`retry-after-ms`, `retry-after`); the SDK's own retries, which read it, are off.
+      retryAfterMs: retryAfterMs(error.headers ? Object.fromEntries(error.headers.entries()) : undefined),
       callSid,
     });
   }
@@ -41,6 +44,14 @@ function toServiceError(error: unknown, callSid: string): ServiceError {
   // Refusals, `length`, content that breaks the schema: asking again gives the same answer.
   const message = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
   return new ServiceError(`openai: analyse gave no usable answer (${message})`, { service: "openai", operation: "analyse", status: 200, transient: false, callSid });
+}
+
+/**
+ * Reasoning models (gpt-5 family, o-series) refuse a temperature other than 1 and spend part of
+ * the token budget thinking; the others answer best at temperature 0 with a small budget.
+ */
+export function samplingFor(model: string): { temperature?: number; max_completion_tokens: number } {
+  return /^(gpt-5|o\d)/i.test(model) ? { max_completion_tokens: 4000 } : { temperature: 0, max_completion_tokens: 600 };
 }
 
 /** The analysis adapter: OpenAI structured output when a key is set, the keyword analysis otherwise or on any failure. */
@@ -55,8 +66,7 @@ export function createCallAnalyser(config: Config["openai"], deps: AnalysisDeps)
           try {
             return await openai.chat.completions.parse({
               model: config.model,
-              temperature: 0,
-              max_completion_tokens: 600,
+              ...samplingFor(config.model),
               messages: [
                 { role: "system", content: SYSTEM_PROMPT },
                 { role: "user", content: `Call transcript:\n${transcriptForPrompt(transcript)}` },

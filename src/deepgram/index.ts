@@ -2,10 +2,11 @@ import { DeepgramClient, DeepgramError } from "@deepgram/sdk";
 import type { Config } from "../config/config.js";
 import type { Transcriber } from "../domain/ports.js";
 import type { Transcript } from "../domain/transcript.js";
-import { ServiceError } from "../lib/errors.js";
+import { DeferredError, ServiceError } from "../lib/errors.js";
 import { statusError } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import type { Logger } from "../log.js";
 import { readAudioFormat } from "./audio-format.js";
 import { DeepgramErrorBody, ListenResponse } from "./schema.js";
 import { toTranscript } from "./transcript.js";
@@ -13,8 +14,16 @@ import { toTranscript } from "./transcript.js";
 export interface DeepgramDeps {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
+  logger: Logger;
   onRetry?: (error: ServiceError, delayMs: number) => void;
 }
+
+/** Answers that mean the account, not the recording, is the problem: calls wait instead of failing. */
+const ACCOUNT_PROBLEMS: Record<number, string> = {
+  401: "Deepgram rejected DEEPGRAM_API_KEY (HTTP 401). Create a key in the Deepgram console, put it in .env and restart.",
+  402: "Deepgram says the account is out of credit (HTTP 402). Add credit in the Deepgram console; calls wait meanwhile.",
+  403: "Deepgram refused the request (HTTP 403): the key may not use DEEPGRAM_MODEL. Check the key's permissions or the model.",
+};
 
 function toServiceError(error: unknown, callSid: string): ServiceError {
   if (error instanceof ServiceError) return error;
@@ -33,6 +42,7 @@ function toServiceError(error: unknown, callSid: string): ServiceError {
 /** The Deepgram adapter: a recording file in, speaker turns out. */
 export function createDeepgramTranscriber(config: Config["deepgram"], deps: DeepgramDeps): Transcriber {
   const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
+  let lastAccountProblem = "";
   return {
     async transcribe(recordingFile: string, callSid: string): Promise<Transcript> {
       const format = await readAudioFormat(recordingFile);
@@ -59,7 +69,14 @@ export function createDeepgramTranscriber(config: Config["deepgram"], deps: Deep
             }
           }),
         { policy: deps.retry, idempotent: true, limiter: deps.limiter, onRetry: deps.onRetry },
-      );
+      ).catch((error: unknown) => {
+        const problem = error instanceof ServiceError && error.status !== null ? ACCOUNT_PROBLEMS[error.status] : undefined;
+        if (!problem) throw error;
+        if (problem !== lastAccountProblem) deps.logger.error(problem);
+        lastAccountProblem = problem;
+        throw new DeferredError(problem, "blocked");
+      });
+      lastAccountProblem = "";
       const parsed = ListenResponse.safeParse(data);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

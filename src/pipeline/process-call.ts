@@ -2,7 +2,7 @@ import { DeferredError, errorMessage } from "../lib/errors.js";
 import { FINISHED_CALL_DROPS, stepIndex, type CallState } from "../state/model.js";
 import type { PipelineContext } from "./context.js";
 import { CALL_STEPS, CallSkipped } from "./steps/index.js";
-import { ticketSubject } from "./ticket-content.js";
+import { ticketSubject, transcriptGapOf } from "./ticket-content.js";
 
 /** How one pass over a call ended. */
 export type CallOutcome = "done" | "skipped" | "waiting" | "blocked" | "failed" | "gave-up" | "dry-run" | "interrupted";
@@ -61,7 +61,7 @@ async function previewDryRun(sid: string, entry: Readonly<CallState>, ctx: Pipel
       parties: entry.parties,
       analysis: entry.plan === "missed" ? null : (entry.analysis ?? null),
       transcript: entry.transcript ?? null,
-      hadRecording: Boolean(entry.recording),
+      transcriptGap: transcriptGapOf(entry),
     });
     ctx.logger.info({ sid }, `Dry run (ZOHO_DESK_ENABLED=false): would create ticket "${subject}" for call ${sid}`);
     await ctx.store.update(sid, { dryRunLogged: true });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Analysis } from "../domain/analysis.js";
 import type { CallParties, CallRecord } from "../domain/call.js";
 import type { Transcript } from "../domain/transcript.js";
-import { callIdLine, COMMENT_BODY_LIMIT, splitText, ticketDescription, ticketDraft, ticketSubject, transcriptComments, type TicketFacts } from "./ticket-content.js";
+import { callIdLine, COMMENT_BODY_LIMIT, NO_RECORDING_GAP, splitText, ticketDescription, ticketDraft, ticketSubject, transcriptComments, type TicketFacts } from "./ticket-content.js";
 
 const SID = "4f1c2a0b9d8e7766554433221100ffeb";
 const RECORDING = `https://recordings.exotel.com/exotelrecordings/acme1/${SID}.mp3`;
@@ -42,7 +42,7 @@ const transcript: Transcript = {
 };
 
 function facts(overrides: Partial<TicketFacts> = {}): TicketFacts {
-  return { call, parties, analysis, transcript, hadRecording: true, ...overrides };
+  return { call, parties, analysis, transcript, transcriptGap: null, ...overrides };
 }
 
 /** A transcript whose formatted text is about `chars` characters long, in lines of ~100. */
@@ -74,7 +74,7 @@ describe("ticketSubject", () => {
   });
 
   it("reads `Missed call from <customer number>` for a missed call", () => {
-    expect(ticketSubject(facts({ analysis: null, transcript: null, hadRecording: false }))).toBe("Missed call from +919988776655");
+    expect(ticketSubject(facts({ analysis: null, transcript: null, transcriptGap: NO_RECORDING_GAP }))).toBe("Missed call from +919988776655");
   });
 });
 
@@ -107,8 +107,8 @@ describe("ticketDescription", () => {
   });
 
   it("says the recording is not available and there is no transcript when there was no recording", () => {
-    const text = ticketDescription(facts({ call: { ...call, recordingUrl: null }, transcript: null, hadRecording: false }));
-    expect(text).toContain("\nTranscript: Not available (no recording)\n");
+    const text = ticketDescription(facts({ call: { ...call, recordingUrl: null }, transcript: null, transcriptGap: NO_RECORDING_GAP }));
+    expect(text).toContain("\nTranscript: Not available (no recording was available for this call)\n");
     expect(text).toContain("\nRecording: Not available\n");
     expect(text.endsWith(`\nCall ID: ${SID}`)).toBe(true);
   });
@@ -123,7 +123,7 @@ describe("ticketDescription", () => {
   });
 
   it("describes a missed call by its status, with no analysis lines", () => {
-    const text = ticketDescription(facts({ call: { ...call, status: "no-answer", recordingUrl: null }, analysis: null, transcript: null, hadRecording: false }));
+    const text = ticketDescription(facts({ call: { ...call, status: "no-answer", recordingUrl: null }, analysis: null, transcript: null, transcriptGap: NO_RECORDING_GAP }));
     expect(text).toContain("\nStatus: Missed call (no-answer)\n");
     expect(text).not.toContain("Mood:");
     expect(text).not.toContain("Transcript:");
@@ -150,7 +150,7 @@ describe("ticketDraft", () => {
 
 describe("transcriptComments", () => {
   it("makes one private plain-text comment with the transcript and the call id", () => {
-    expect(transcriptComments(SID, transcript, true)).toEqual([
+    expect(transcriptComments(SID, transcript, null)).toEqual([
       {
         content: `Call transcript\n\nAgent: Hello, how can I help?\nCustomer: I was charged twice.\n\n${callIdLine(SID)}`,
         isPublic: false,
@@ -165,26 +165,32 @@ describe("transcriptComments", () => {
 
   it("says no speech was detected for an empty transcript", () => {
     const empty: Transcript = { turns: [], durationSeconds: 8, languages: [] };
-    expect(transcriptComments(SID, empty, true)).toEqual([
+    expect(transcriptComments(SID, empty, null)).toEqual([
       { content: `Call transcript\n\nNo speech was detected in the recording.\n\nCall ID: ${SID}`, isPublic: false, contentType: "plainText" },
     ]);
   });
 
+  it("says why there is no transcript when the recording could not be read", () => {
+    expect(transcriptComments(SID, null, "the recording could not be transcribed (Deepgram answered HTTP 400)")[0]!.content).toBe(
+      `Call transcript\n\nThere is no transcript: the recording could not be transcribed (Deepgram answered HTTP 400).\n\nCall ID: ${SID}`,
+    );
+  });
+
   it("says there was no recording when there was none", () => {
-    expect(transcriptComments(SID, null, false)).toEqual([
-      { content: `Call transcript\n\nNo recording was available for this call, so there is no transcript.\n\nCall ID: ${SID}`, isPublic: false, contentType: "plainText" },
+    expect(transcriptComments(SID, null, NO_RECORDING_GAP)).toEqual([
+      { content: `Call transcript\n\nThere is no transcript: no recording was available for this call.\n\nCall ID: ${SID}`, isPublic: false, contentType: "plainText" },
     ]);
   });
 
   it("keeps a transcript of just under 30,000 characters in one comment", () => {
-    const comments = transcriptComments(SID, longTranscript(29_900), true);
+    const comments = transcriptComments(SID, longTranscript(29_900), null);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.content.startsWith("Call transcript\n\n")).toBe(true);
   });
 
   it("splits a transcript past 30,000 characters into numbered comments, each with the call id and within 32,000 characters", () => {
     const long = longTranscript(75_000);
-    const comments = transcriptComments(SID, long, true);
+    const comments = transcriptComments(SID, long, null);
     expect(COMMENT_BODY_LIMIT).toBe(30_000);
     expect(comments).toHaveLength(3);
     comments.forEach((comment, index) => {
@@ -200,7 +206,7 @@ describe("transcriptComments", () => {
 
   it("splits a single turn longer than the limit", () => {
     const monologue: Transcript = { turns: [{ speaker: "Customer", startSeconds: 0, text: "y".repeat(65_000) }], durationSeconds: null, languages: [] };
-    const comments = transcriptComments(SID, monologue, true);
+    const comments = transcriptComments(SID, monologue, null);
     expect(comments).toHaveLength(3);
     expect(comments.every((c) => c.content.length <= 32_000 && c.content.includes(`Call ID: ${SID}`))).toBe(true);
   });

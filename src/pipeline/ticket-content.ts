@@ -15,7 +15,15 @@ export interface TicketFacts {
   /** Null for a missed-call ticket. */
   analysis: Analysis | null;
   transcript: Transcript | null;
-  hadRecording: boolean;
+  /** Why an answered call has no transcript (no recording, a recording Deepgram cannot read); null when it has one. */
+  transcriptGap: string | null;
+}
+
+export const NO_RECORDING_GAP = "no recording was available for this call";
+
+/** The gap as the state tells it: a recorded problem, or no recording at all. */
+export function transcriptGapOf(entry: { recording?: unknown; transcriptProblem?: string | null }): string | null {
+  return entry.transcriptProblem ?? (entry.recording ? null : NO_RECORDING_GAP);
 }
 
 export interface TicketSettings {
@@ -41,7 +49,7 @@ export function ticketSubject(facts: TicketFacts): string {
 }
 
 function transcriptLine(facts: TicketFacts): string {
-  if (!facts.hadRecording) return "Not available (no recording)";
+  if (facts.transcriptGap) return `Not available (${facts.transcriptGap})`;
   if (!facts.transcript || !hasSpeech(facts.transcript)) return "No speech detected in the recording";
   return "Added as a private comment";
 }
@@ -109,9 +117,9 @@ export function partLabel(part: number, total: number): string {
 }
 
 /** The private transcript note(s) for a ticketed call: one comment, or numbered ones past Zoho's limit. */
-export function transcriptComments(sid: string, transcript: Transcript | null, hadRecording: boolean): CommentDraft[] {
+export function transcriptComments(sid: string, transcript: Transcript | null, transcriptGap: string | null): CommentDraft[] {
   const note = (content: string): CommentDraft => ({ content, isPublic: false, contentType: "plainText" });
-  if (!hadRecording) return [note(`${partLabel(1, 1)}\n\nNo recording was available for this call, so there is no transcript.\n\n${callIdLine(sid)}`)];
+  if (transcriptGap) return [note(`${partLabel(1, 1)}\n\nThere is no transcript: ${transcriptGap}.\n\n${callIdLine(sid)}`)];
   if (!transcript || !hasSpeech(transcript)) return [note(`${partLabel(1, 1)}\n\nNo speech was detected in the recording.\n\n${callIdLine(sid)}`)];
   const chunks = splitText(formatTranscript(transcript), COMMENT_BODY_LIMIT);
   return chunks.map((chunk, index) => note(`${partLabel(index + 1, chunks.length)}\n\n${chunk}\n\n${callIdLine(sid)}`));

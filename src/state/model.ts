@@ -47,6 +47,8 @@ export interface CallState {
   /** Local file of the downloaded recording; null when the ticket goes out without one. */
   recording?: { file: string; bytes: number } | null;
   transcript?: Transcript | null;
+  /** Why there is no transcript although the call was answered (recording gone, audio Deepgram cannot read). */
+  transcriptProblem?: string | null;
   analysis?: Analysis | null;
   contactId?: string | null;
   ticket?: TicketRef | null;
@@ -115,4 +117,4 @@ export const JournalLineSchema = z.union([
 export type JournalLine = z.infer<typeof JournalLineSchema>;
 
 /** Fields dropped when a call is finished: enough stays to answer "was this call handled, and where". */
-export const FINISHED_CALL_DROPS = ["call", "parties", "recording", "transcript", "analysis", "intent", "plan"] as const;
+export const FINISHED_CALL_DROPS = ["call", "parties", "recording", "transcript", "transcriptProblem", "analysis", "intent", "plan"] as const;

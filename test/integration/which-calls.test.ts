@@ -95,7 +95,7 @@ describe("which calls become tickets", () => {
       expect(ticket?.subject).toBe("Call from +919876543210 - Recording not available");
       const [note, ...more] = late.sandbox.zoho.comments(ticket!.id);
       expect(more).toHaveLength(0);
-      expect(note?.content).toContain("No recording was available for this call");
+      expect(note?.content).toContain("There is no transcript: no recording was available for this call.");
     } finally {
       await late.cleanup();
     }

@@ -1,6 +1,6 @@
 import type { ExistingComment } from "../../domain/desk.js";
 import type { PipelineContext } from "../context.js";
-import { callIdLine, partLabel, transcriptComments } from "../ticket-content.js";
+import { callIdLine, partLabel, transcriptComments, transcriptGapOf } from "../ticket-content.js";
 import { required, type CallStep } from "./step.js";
 
 function isOurPart(comment: ExistingComment, sid: string, part: number, total: number): boolean {
@@ -20,7 +20,7 @@ export const addTranscriptComments: CallStep = {
   async run(sid, entry, ctx) {
     const desk = required(ctx.desk, "help desk", sid);
     const ticket = required(entry.ticket, "ticket", sid);
-    const parts = transcriptComments(sid, entry.transcript ?? null, Boolean(entry.recording));
+    const parts = transcriptComments(sid, entry.transcript ?? null, transcriptGapOf(entry));
     const ids = [...(entry.commentIds ?? [])];
     let intent = entry.intent?.kind === "comment" ? entry.intent : null;
     for (let part = ids.length + 1; part <= parts.length; part++) {

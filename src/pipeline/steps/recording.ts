@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { ServiceError } from "../../lib/errors.js";
 import type { CallStep } from "./step.js";
 import { required } from "./step.js";
 
@@ -17,8 +18,18 @@ export const downloadRecording: CallStep = {
     const call = required(entry.call, "call record", sid);
     const file = recordingPath(ctx.config.files.recordingsDir, sid, required(call.recordingUrl, "recording URL", sid));
     await fs.mkdir(ctx.config.files.recordingsDir, { recursive: true });
-    const { bytes } = await ctx.calls.downloadRecording(call, file);
-    ctx.logger.debug({ sid, bytes }, `Downloaded recording for call ${sid} (${bytes} bytes)`);
-    return { set: { recording: { file, bytes } } };
+    try {
+      const { bytes } = await ctx.calls.downloadRecording(call, file);
+      ctx.logger.debug({ sid, bytes }, `Downloaded recording for call ${sid} (${bytes} bytes)`);
+      return { set: { recording: { file, bytes } } };
+    } catch (error) {
+      // Exotel listed a recording it no longer has: the call still gets its ticket, saying so.
+      if (error instanceof ServiceError && (error.status === 404 || error.status === 410)) {
+        const problem = `the recording could not be downloaded (Exotel answered HTTP ${error.status})`;
+        ctx.logger.warn({ sid }, `Recording of call ${sid} is gone (HTTP ${error.status}); its ticket will say so`);
+        return { set: { recording: null, transcriptProblem: problem } };
+      }
+      throw error;
+    }
   },
 };

@@ -1,6 +1,6 @@
 import { DeferredError } from "../../lib/errors.js";
 import type { PipelineContext } from "../context.js";
-import { ticketDraft } from "../ticket-content.js";
+import { ticketDraft, transcriptGapOf } from "../ticket-content.js";
 import { intentIsRecent } from "./intent.js";
 import { required, type CallStep } from "./step.js";
 import type { CallState } from "../../state/model.js";
@@ -38,7 +38,7 @@ export const createTicket: CallStep = {
         parties,
         analysis: entry.plan === "missed" ? null : required(entry.analysis, "analysis", sid),
         transcript: entry.transcript ?? null,
-        hadRecording: Boolean(entry.recording),
+        transcriptGap: transcriptGapOf(entry),
       },
       {
         departmentId: parties.agent.zohoDepartmentId ?? required(ctx.config.tickets.departmentId, "department id", sid),
