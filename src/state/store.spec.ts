@@ -134,6 +134,18 @@ describe("journal", () => {
     expect(await readFile(`${file}.journal`, "utf8")).toBe('{"generation":2}\n');
   });
 
+  it("replays a call first seen after the last save as a whole entry, so the file it is folded into opens again", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+
+    const reopened = await openStore();
+    const whole = { status: "pending", step: "recording", attempts: 0, startedAt: null, firstSeenAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    expect(reopened.store.get("sid-a")).toEqual(whole);
+    await crash(reopened.store);
+    expect((await openStore()).store.get("sid-a")).toEqual(whole);
+  });
+
   it("replays removed fields", async () => {
     const { store } = await openStore();
     await store.update("sid-a", { step: "ticket", intent: { kind: "ticket", at: iso(0) } });

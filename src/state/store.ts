@@ -15,6 +15,11 @@ export interface StoreOptions {
   compactMinBytes?: number;
 }
 
+/** A call the state has not seen before: pending at the first step. */
+function newCall(at: string): CallState {
+  return { status: "pending", step: "discovered", attempts: 0, startedAt: null, firstSeenAt: at, updatedAt: at };
+}
+
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
@@ -120,7 +125,7 @@ export class StateStore {
   async update(sid: string, set: Partial<CallState>, unset: readonly string[] = []): Promise<Readonly<CallState>> {
     const updatedAt = this.now().toISOString();
     const change = { ...set, updatedAt };
-    const entry = (this.state.calls[sid] ??= { status: "pending", step: "discovered", attempts: 0, startedAt: null, firstSeenAt: updatedAt, updatedAt });
+    const entry = (this.state.calls[sid] ??= newCall(updatedAt));
     Object.assign(entry, change);
     for (const key of unset) delete (entry as unknown as Record<string, unknown>)[key];
     this.track(sid, entry);
@@ -274,7 +279,9 @@ export class StateStore {
     if ("watermark" in line) this.state.watermark = line.watermark;
     else if ("contact" in line) this.state.contacts[line.contact.phone] = { id: line.contact.id, at: line.contact.at };
     else {
-      const entry = (this.state.calls[line.sid] ??= {} as CallState);
+      // A call first seen after the last save: made whole the way update() made it, or the folded file would not open again.
+      const at = typeof line.set.updatedAt === "string" ? line.set.updatedAt : this.now().toISOString();
+      const entry = (this.state.calls[line.sid] ??= newCall(at));
       Object.assign(entry, line.set);
       for (const key of line.unset ?? []) delete (entry as unknown as Record<string, unknown>)[key];
       this.track(line.sid, entry);
