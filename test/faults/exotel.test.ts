@@ -1,0 +1,146 @@
+import { promises as fs } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { startScenario, type Scenario } from "../support/scenario.js";
+import { CALL_LIST, callListRequests, expectTicketedOnce, gapMs, logLines, RECORDING, requestsMatching, seedAnsweredCall } from "../support/faults.js";
+
+let scenario: Scenario | null = null;
+afterEach(async () => {
+  await scenario?.cleanup();
+  scenario = null;
+});
+
+describe("Exotel's call list", () => {
+  it("is read again after a 500 and the call is ticketed", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.failNext(500);
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([500, 200]);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("is read again only after the wait a 429's Retry-After asks for", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.failNext(429, { headers: { "retry-after": "1" } });
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [limited, retried, ...more] = callListRequests(sandbox);
+    expect(more).toHaveLength(0);
+    expect(limited!.responseStatus).toBe(429);
+    expect(retried!.responseStatus).toBe(200);
+    // The configured backoff is tens of milliseconds: only Retry-After explains a wait of a second.
+    expect(gapMs(limited!, retried!)).toBeGreaterThanOrEqual(990);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("is read again after the connection drops without an answer", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "drop" } });
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([null, 200]);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("is read again after an answer that stalls and then breaks off", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "stall", ms: 500 } });
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([null, 200]);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("is read again when a page is not JSON", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "malformed", body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html" } });
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(callListRequests(sandbox)).toHaveLength(2);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("that keeps failing ends the run with exit 1, keeps the watermark, and is caught up on the next run", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.failNext(503, { times: Infinity });
+
+    const failing = await workspace.run();
+    expect(failing.code).toBe(1);
+    // Four tries in all (the first and three retries), then the cycle gives up on the list.
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([503, 503, 503, 503]);
+    expect((await workspace.readState()).watermark).toBeNull();
+    expect((await logLines(workspace, "WARN")).some((l) => l.includes("Could not read Exotel's call list to the end") && l.includes("HTTP 503"))).toBe(true);
+    expect(sandbox.zoho.tickets()).toHaveLength(0);
+
+    sandbox.exotel.service.faults.clear();
+    const next = await workspace.run();
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect((await workspace.readState()).watermark).not.toBeNull();
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("is not asked again after a 401, which no retry mends", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    seedAnsweredCall(sandbox);
+    sandbox.exotel.failNext(401, { message: "Authentication failed" });
+
+    const run = await workspace.run();
+    expect(run.code).toBe(1);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([401]);
+    expect((await logLines(workspace, "WARN")).some((l) => l.includes("HTTP 401"))).toBe(true);
+    expect(sandbox.zoho.tickets()).toHaveLength(0);
+  });
+
+  it("with one unreadable row fails that call alone; the others on the page are ticketed", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const good = [seedAnsweredCall(sandbox), seedAnsweredCall(sandbox)];
+    const bad = seedAnsweredCall(sandbox);
+    // A field of the wrong type in one row of the page.
+    (sandbox.exotel.get(bad.sid) as unknown as { status: unknown }).status = 42;
+
+    const run = await workspace.run();
+    expect(run.code, "a call failed this cycle").toBe(1);
+    for (const { sid } of good) await expectTicketedOnce(sandbox, workspace, sid);
+    expect(sandbox.zoho.ticketsMentioning(bad.sid)).toHaveLength(0);
+    const state = await workspace.readState();
+    expect(state.calls[bad.sid]).toMatchObject({ status: "pending", attempts: 1 });
+    expect(state.calls[bad.sid]!["lastError"]).toContain("Status");
+    expect((await logLines(workspace, "WARN")).some((l) => l.includes(bad.sid) && l.includes("Status"))).toBe(true);
+    expect(requestsMatching(sandbox.exotel.service, "GET", RECORDING).map((r) => r.path)).not.toContain(expect.stringContaining(bad.sid));
+  });
+});
+
+describe("Exotel's recording download", () => {
+  it("is tried again after a 500 and after a dropped connection", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.service.faults.add({ match: { path: RECORDING }, fault: { kind: "status", status: 500, body: "Internal Server Error" } });
+    sandbox.exotel.service.faults.add({ match: { path: RECORDING }, fault: { kind: "drop" } });
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(sandbox.exotel.recordingDownloads().map((d) => d.status)).toEqual([500, null, 200]);
+    await expectTicketedOnce(sandbox, workspace, sid);
+    expect(await fs.readdir(workspace.recordingsDir)).toEqual([]);
+  });
+});
