@@ -15,6 +15,10 @@ export type Fault =
   | { kind: "commit-then-stall"; ms?: number }
   /** Handle the request, then close the connection instead of answering. */
   | { kind: "commit-then-drop" }
+  /** Handle the request (the write happens), then answer 200 with a body the client cannot read. */
+  | { kind: "commit-then-malformed"; body?: string; contentType?: string }
+  /** Handle the request, send its status, headers and only the first `bytes` bytes of its body, then drop the connection. */
+  | { kind: "truncate"; bytes: number }
   /** Wait `ms`, then handle the request normally. */
   | { kind: "delay"; ms: number };
 

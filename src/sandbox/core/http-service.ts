@@ -168,6 +168,18 @@ export class EmulatedService extends EventEmitter {
         res.destroy();
         return;
       }
+      if (fault?.kind === "commit-then-malformed") {
+        if (response.body instanceof Readable) response.body.destroy();
+        logged.responseStatus = 200;
+        await send(res, { status: 200, headers: { "content-type": fault.contentType ?? "application/json" }, body: fault.body ?? MALFORMED_BODY });
+        this.emit("response", logged);
+        return;
+      }
+      if (fault?.kind === "truncate") {
+        logged.responseStatus = response.status;
+        await sendTruncated(res, response, fault.bytes);
+        return;
+      }
       logged.responseStatus = response.status;
       await send(res, response);
       this.emit("response", logged);
@@ -192,7 +204,7 @@ export class EmulatedService extends EventEmitter {
         return {
           status: 200,
           headers: { "content-type": fault.contentType ?? "application/json" },
-          body: fault.body ?? '{"truncated": tr',
+          body: fault.body ?? MALFORMED_BODY,
         };
       case "drop":
         res.destroy();
@@ -222,6 +234,9 @@ export class EmulatedService extends EventEmitter {
     });
   }
 }
+
+/** What a `malformed` answer says unless told otherwise: JSON cut off mid-value. */
+const MALFORMED_BODY = '{"truncated": tr';
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -258,4 +273,23 @@ async function send(res: ServerResponse, response: SandboxResponse): Promise<voi
   headers["content-length"] = String(Buffer.byteLength(payload));
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+/** Sends the status and headers (announcing the whole body's length) and the first `bytes` bytes, then drops the connection. */
+async function sendTruncated(res: ServerResponse, response: SandboxResponse, bytes: number): Promise<void> {
+  const body = response.body;
+  let payload: Buffer;
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    payload = Buffer.concat(chunks);
+  } else if (body === undefined || body === null) payload = Buffer.alloc(0);
+  else if (typeof body === "string" || Buffer.isBuffer(body)) payload = Buffer.from(body);
+  else payload = Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string> = { ...(response.headers ?? {}) };
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === "content-length") delete headers[name];
+  headers["content-length"] = String(payload.length);
+  res.writeHead(response.status, headers);
+  await new Promise<void>((resolve) => res.write(payload.subarray(0, Math.min(bytes, payload.length)), () => resolve()));
+  res.destroy();
 }
