@@ -149,7 +149,8 @@ export class EmulatedService extends EventEmitter {
         receivedAt: this.now(),
         responseStatus: null,
       };
-      this.requests.push({ ...record, body: body.length > this.recordBodyLimit ? body.subarray(0, this.recordBodyLimit) : body });
+      // A copy of the prefix: a view would keep the whole upload alive (a thousand 5 MB recordings).
+      this.requests.push({ ...record, body: body.length > this.recordBodyLimit ? Buffer.from(body.subarray(0, this.recordBodyLimit)) : body });
       const logged = this.requests[this.requests.length - 1]!;
       this.emit("request", logged);
 
