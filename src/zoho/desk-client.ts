@@ -38,6 +38,11 @@ const SETUP_ERRORS = new Set(["OAUTH_ORG_MISMATCH", "SCOPE_MISMATCH", "UNAUTHORI
 export class DeskClient {
   private readonly http: AxiosInstance;
   private lastSetupWarning = "";
+  /**
+   * Until then Desk's daily credits are spent. Requests are deferred at once rather than queued
+   * behind a pause of hours, so a poll ends and `--once` exits instead of waiting that long.
+   */
+  private creditsBackAt = 0;
 
   constructor(
     private readonly config: ZohoConfig,
@@ -56,6 +61,7 @@ export class DeskClient {
   }
 
   private async send<T>(request: DeskRequest<T>): Promise<T | null> {
+    if (Date.now() < this.creditsBackAt) throw new DeferredError("Zoho Desk API credits are used up for today", "blocked");
     let token = await this.deps.tokens.token();
     let response = await this.exchange(request, token);
     if (response.status === 401 && errorCodeOf(response.data) === "INVALID_OAUTH") {
@@ -89,7 +95,7 @@ export class DeskClient {
     const message = [body.success ? body.data.message : null, fields ? `(${fields})` : null].filter(Boolean).join(" ");
     const wait = retryAfterMs(headers);
     if (status === 429 && code === "THRESHOLD_EXCEEDED" && (wait ?? 0) > this.deps.retry.maxRetryAfterMs) {
-      this.deps.limiter.pauseFor(Math.min(wait ?? 3_600_000, 3_600_000));
+      this.creditsBackAt = Date.now() + Math.min(wait ?? 3_600_000, 3_600_000);
       this.warnOnce(`Zoho Desk's daily API credits are used up (THRESHOLD_EXCEEDED); Zoho work pauses. Calls wait; none are lost.`);
       throw new DeferredError("Zoho Desk API credits are used up for today", "blocked");
     }
