@@ -88,3 +88,27 @@ export async function expectTicketedOnce(sandbox: Sandbox, workspace: Workspace,
   expect(comments, `comments on the ticket of ${sid}`).toHaveLength(1);
   expect(comments[0]!.content).toContain(`Call ID: ${sid}`);
 }
+
+/**
+ * A call's status as the running program last saved it: the state file, then the changes its
+ * journal holds since (a line still being written is ignored).
+ */
+export async function savedStatus(workspace: Workspace, sid: string): Promise<string | null> {
+  let status: string | null = null;
+  try {
+    const state = JSON.parse(await fs.readFile(workspace.stateFile, "utf8")) as { calls?: Record<string, { status?: string }> };
+    status = state.calls?.[sid]?.status ?? null;
+  } catch {
+    // Not written yet.
+  }
+  const journal = await fs.readFile(`${workspace.stateFile}.journal`, "utf8").catch(() => "");
+  for (const line of journal.split("\n")) {
+    try {
+      const change = JSON.parse(line) as { sid?: string; set?: { status?: string } };
+      if (change.sid === sid && change.set?.status) status = change.set.status;
+    } catch {
+      // A torn or empty line.
+    }
+  }
+  return status;
+}
