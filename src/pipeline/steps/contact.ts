@@ -9,7 +9,21 @@ import { CallSkipped, required, type CallStep } from "./step.js";
  */
 const CONTACT_MEMO_MS = 60 * 60_000;
 
-async function lookUpOrCreate(sid: string, phone: string, intentAt: string | null, ctx: PipelineContext) {
+/**
+ * The latest contact create for `phone` that some call still under way recorded and never saw
+ * answered. The contact is the caller's, not the call's: a second call from the same number must
+ * wait for it to show in search just as the call that sent it does.
+ */
+function unansweredCreateFor(phone: string, ctx: PipelineContext): string | null {
+  let latest: string | null = null;
+  for (const [, entry] of ctx.store.pending()) {
+    if (entry.intent?.kind !== "contact" || entry.parties?.customerNumber !== phone) continue;
+    if (latest === null || Date.parse(entry.intent.at) > Date.parse(latest)) latest = entry.intent.at;
+  }
+  return latest;
+}
+
+async function lookUpOrCreate(sid: string, phone: string, ctx: PipelineContext) {
   const desk = required(ctx.desk, "help desk", sid);
   const remembered = ctx.store.contact(phone);
   if (remembered && ctx.now().getTime() - Date.parse(remembered.at) < CONTACT_MEMO_MS) return remembered.id;
@@ -18,8 +32,9 @@ async function lookUpOrCreate(sid: string, phone: string, intentAt: string | nul
     await ctx.store.rememberContact(phone, found.id);
     return found.id;
   }
+  const intentAt = unansweredCreateFor(phone, ctx);
   if (intentAt && intentIsRecent(intentAt, ctx)) {
-    throw new DeferredError(`waiting for Zoho's search to show the contact created for ${phone} before a restart`);
+    throw new DeferredError(`waiting for Zoho's search to show the contact created for ${phone} by a request that was not answered`);
   }
   if (!ctx.config.tickets.autoCreateContact) {
     throw new CallSkipped(`caller ${phone} is not a Zoho Desk contact and ZOHO_DESK_AUTO_CREATE_CONTACT is false`);
@@ -34,13 +49,13 @@ async function lookUpOrCreate(sid: string, phone: string, intentAt: string | nul
 export const findOrCreateContact: CallStep = {
   name: "contact",
   writesToDesk: true,
-  idempotency: "recorded intent; a repeat finds the contact by phone (or in the contacts this program remembers) before creating",
+  idempotency:
+    "recorded intent; a repeat, or another call from the same number, finds the contact by phone (or in the contacts this program remembers) before creating, and waits for search while a create is unanswered",
   applies: () => true,
   async run(sid, entry, ctx) {
     const phone = required(entry.parties, "parties", sid).customerNumber;
-    const intentAt = entry.intent?.kind === "contact" ? entry.intent.at : null;
     // Two calls from one new caller at once must not both create the contact.
-    const contactId = await ctx.contactLocks.run(phone, () => lookUpOrCreate(sid, phone, intentAt, ctx));
+    const contactId = await ctx.contactLocks.run(phone, () => lookUpOrCreate(sid, phone, ctx));
     return { set: { contactId, intent: null } };
   },
 };
