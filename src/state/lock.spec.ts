@@ -84,6 +84,14 @@ describe("acquireStateLock", () => {
     await lock.release();
   });
 
+  it("takes over a lock file left empty by a process killed while writing it, waiting until it is old enough rather than giving up", async () => {
+    await writeFile(lockFile, "");
+    const lock = await acquireStateLock(stateFile);
+    expect(lock.tookOverFrom).toBeNull();
+    expect(JSON.parse(await readFile(lockFile, "utf8")).pid).toBe(process.pid);
+    await lock.release();
+  });
+
   it("leaves no stale file behind after a takeover", async () => {
     await writeOwner({ pid: deadPid() });
     const lock = await acquireStateLock(stateFile);

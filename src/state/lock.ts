@@ -27,6 +27,9 @@ async function readOwner(file: string): Promise<LockOwner | null> {
   }
 }
 
+/** A lock file without a readable owner younger than this may still be being written. */
+const MID_WRITE_MS = 2_000;
+
 export interface StateLock {
   file: string;
   /** Set when the lock was taken over from a process that no longer runs. */
@@ -77,10 +80,12 @@ export async function acquireStateLock(stateFile: string): Promise<StateLock> {
     if (owner && owner.host === me.host && owner.pid !== me.pid && isAlive(owner.pid)) throw new LockHeldError(file, owner.pid);
     if (owner && owner.host !== me.host) throw new LockHeldError(file, owner.pid);
     if (!owner) {
-      // Being written right now by a starting instance, or damaged: give a writer a moment.
-      const age = await fs.stat(file).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age < 2_000) {
-        await new Promise((r) => setTimeout(r, 200));
+      // Being written right now by a starting instance, or left half-written by a killed one: wait
+      // until the file is old enough to judge, then look again (a few short polls gave up before that).
+      // A file gone meanwhile needs no wait.
+      const age = await fs.stat(file).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+      if (age < MID_WRITE_MS) {
+        await new Promise((r) => setTimeout(r, MID_WRITE_MS - age));
         continue;
       }
     }
