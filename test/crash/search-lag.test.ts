@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SAMPLE_AGENTS, sampleCall } from "../../src/sandbox/samples/manifest.js";
+import { DESK, expectExactlyOnce, killNow, runUntilSettled, seedConversation, seedSample, stalled } from "../support/crash.js";
+import { startScenario, type Scenario } from "../support/scenario.js";
+
+let scenario: Scenario | null = null;
+afterEach(async () => {
+  await scenario?.cleanup();
+  scenario = null;
+});
+
+/** New tickets and contacts stay out of search this long; the daemon waits a little longer before trusting a miss. */
+const LAG_MS = 4_000;
+const SETTLE_SECONDS = "6";
+
+async function laggingScenario() {
+  scenario = await startScenario({ env: { ZOHO_SEARCH_SETTLE_SECONDS: SETTLE_SECONDS } });
+  scenario.sandbox.zoho.setSearchIndexLag(LAG_MS);
+  return scenario;
+}
+
+describe("killed inside a write while Zoho's search lags behind", () => {
+  it("creates one ticket when killed after the ticket was committed", async () => {
+    const { sandbox, workspace } = await laggingScenario();
+    const call = seedSample(sandbox, sampleCall("broadband-down"));
+    sandbox.zoho.desk.faults.add({ match: { method: "POST", path: DESK.tickets }, fault: { kind: "commit-then-stall" } });
+
+    const daemon = workspace.start([]);
+    await stalled(sandbox.zoho.desk, daemon);
+    await killNow(daemon);
+    sandbox.zoho.desk.faults.clear();
+
+    const runs = await runUntilSettled(workspace, [call.sid], { maxRuns: 20, pauseMs: 250 });
+    // The first restart searched before the index had the ticket, and waited instead of creating another.
+    expect(runs[0]!.stdout).toContain("waiting for Zoho's search to show a ticket created before a restart");
+    await expectExactlyOnce(sandbox, workspace, [call]);
+  });
+
+  it("creates one contact for a caller's two calls when killed after the contact was committed", async () => {
+    const { sandbox, workspace } = await laggingScenario();
+    const customer = "09810000031";
+    const agent = SAMPLE_AGENTS[0]!.number;
+    const first = seedConversation(sandbox, { tag: "first call", customer, agent, startedAt: new Date(Date.now() - 12 * 60_000) });
+    const second = seedConversation(sandbox, { tag: "second call", customer, agent, startedAt: new Date(Date.now() - 8 * 60_000) });
+    sandbox.zoho.desk.faults.add({ match: { method: "POST", path: DESK.contacts }, fault: { kind: "commit-then-stall" } });
+
+    const daemon = workspace.start([]);
+    await stalled(sandbox.zoho.desk, daemon);
+    await killNow(daemon);
+    sandbox.zoho.desk.faults.clear();
+    expect(sandbox.zoho.contacts()).toHaveLength(1);
+
+    await runUntilSettled(workspace, [first.sid, second.sid], { maxRuns: 20, pauseMs: 250 });
+    await expectExactlyOnce(sandbox, workspace, [first, second]);
+  });
+});
