@@ -30,7 +30,7 @@ describe("killed inside a write while Zoho's search lags behind", () => {
     await killNow(daemon);
     sandbox.zoho.desk.faults.clear();
 
-    const runs = await runUntilSettled(workspace, [call.sid], { maxRuns: 20, pauseMs: 250 });
+    const runs = await runUntilSettled(workspace, [call.sid], { maxRuns: 20, pauseMs: 100 });
     // The first restart searched before the index had the ticket, and waited instead of creating another.
     expect(runs[0]!.stdout).toContain("waiting for Zoho's search to show a ticket created before a restart");
     await expectExactlyOnce(sandbox, workspace, [call]);
@@ -50,7 +50,7 @@ describe("killed inside a write while Zoho's search lags behind", () => {
     sandbox.zoho.desk.faults.clear();
     expect(sandbox.zoho.contacts()).toHaveLength(1);
 
-    await runUntilSettled(workspace, [first.sid, second.sid], { maxRuns: 20, pauseMs: 250 });
+    await runUntilSettled(workspace, [first.sid, second.sid], { maxRuns: 20, pauseMs: 100 });
     await expectExactlyOnce(sandbox, workspace, [first, second]);
   });
 });

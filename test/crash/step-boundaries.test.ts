@@ -63,9 +63,8 @@ describe("killed at a step boundary", () => {
   }
 
   // Each step's result is saved before the next starts; the next step's first request is held so the kill lands before it saves.
+  // (After the recording or the transcript is saved, the next request is the one held above, so those add little.)
   const SAVED: Array<[saved: StepName, next: StepName]> = [
-    ["recording", "transcript"],
-    ["transcript", "analysis"],
     ["analysis", "contact"],
     ["contact", "ticket"],
     ["ticket", "comments"],
