@@ -1,0 +1,73 @@
+import { promises as fs } from "node:fs";
+import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from "./args.js";
+import { runBacklog, type BacklogResult } from "./backlog-run.js";
+import { describeMachine } from "./machine.js";
+import { renderReport, type BenchResults } from "./report.js";
+import { runStateLoop, type StateLoopResult } from "./state-loop.js";
+import { measureStateWrites, type StateWriteResult } from "./state-writes.js";
+
+/** Recording size of the throughput runs: small, so the runs measure the pipeline rather than the disk. */
+const THROUGHPUT_RECORDING_BYTES = 16 * 1024;
+const HISTORIES = [50, 50_000] as const;
+
+function progress(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
+
+async function throughputRuns(args: BenchArgs): Promise<BacklogResult[]> {
+  const runs: BacklogResult[] = [];
+  for (const concurrency of args.concurrencies) {
+    progress(`throughput: ${args.calls} calls at concurrency ${concurrency}`);
+    runs.push(await runBacklog({ calls: args.calls, concurrency, recordingBytes: THROUGHPUT_RECORDING_BYTES }));
+  }
+  return runs;
+}
+
+async function stateRuns(): Promise<{ loops: StateLoopResult[]; writes: StateWriteResult[] }> {
+  const loops: StateLoopResult[] = [];
+  const writes: StateWriteResult[] = [];
+  for (const history of HISTORIES) {
+    progress(`state size: looping program with ${history} calls of history`);
+    loops.push(await runStateLoop({ history, polls: 12, arrivalsPerPoll: 4, recent: 20 }));
+  }
+  for (const history of HISTORIES) {
+    progress(`state size: saving steps with ${history} calls of history`);
+    writes.push(await measureStateWrites(history, 100));
+  }
+  return { loops, writes };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${BENCH_USAGE}\n`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const throughput = await throughputRuns(args);
+  let memory: BacklogResult | null = null;
+  if (!args.skipMemory) {
+    progress(`memory: ${args.memoryCalls} calls with ${args.memoryRecordingBytes / 1024 / 1024} MB recordings at concurrency 8`);
+    memory = await runBacklog({ calls: args.memoryCalls, concurrency: 8, recordingBytes: args.memoryRecordingBytes });
+  }
+  const state = args.skipState ? { loops: [], writes: [] } : await stateRuns();
+  const results: BenchResults = { machine: describeMachine(), args, startedAt, throughput, memory, stateLoops: state.loops, stateWrites: state.writes };
+  const { markdown, allPassed } = renderReport(results);
+  process.stdout.write(`${markdown}\n`);
+  if (args.out) {
+    await fs.writeFile(args.out, `${markdown}\n`);
+    progress(`written to ${args.out}`);
+  }
+  progress(allPassed ? "every target met" : "some targets missed (see the table)");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
