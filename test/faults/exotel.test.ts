@@ -10,15 +10,16 @@ afterEach(async () => {
 });
 
 describe("Exotel's call list", () => {
-  it("is read again after a 500 and the call is ticketed", async () => {
+  it("is read again after a 500 and after a page that is not JSON, and the call is ticketed", async () => {
     scenario = await startScenario();
     const { sandbox, workspace } = scenario;
     const { sid } = seedAnsweredCall(sandbox);
     sandbox.exotel.failNext(500);
+    sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "malformed", body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html" } });
 
     const run = await workspace.run();
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([500, 200]);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([500, 200, 200]);
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 
@@ -39,39 +40,29 @@ describe("Exotel's call list", () => {
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 
-  it("is read again after the connection drops without an answer", async () => {
+  it("is not waited for when a 429's Retry-After is beyond the cap; the run ends with exit 1 and the call waits for the next", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.failNext(429, { headers: { "retry-after": "3600" } });
+
+    const run = await workspace.run(["--once"], {}, 30_000);
+    expect(run.signal, "the run must not wait an hour").toBeNull();
+    expect(run.code).toBe(1);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([429]);
+    expect(sandbox.zoho.ticketsMentioning(sid)).toHaveLength(0);
+  });
+
+  it("is read again after the connection drops without an answer, and after an answer that stalls and then breaks off", async () => {
     scenario = await startScenario();
     const { sandbox, workspace } = scenario;
     const { sid } = seedAnsweredCall(sandbox);
     sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "drop" } });
-
-    const run = await workspace.run();
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([null, 200]);
-    await expectTicketedOnce(sandbox, workspace, sid);
-  });
-
-  it("is read again after an answer that stalls and then breaks off", async () => {
-    scenario = await startScenario();
-    const { sandbox, workspace } = scenario;
-    const { sid } = seedAnsweredCall(sandbox);
     sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "stall", ms: 500 } });
 
     const run = await workspace.run();
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([null, 200]);
-    await expectTicketedOnce(sandbox, workspace, sid);
-  });
-
-  it("is read again when a page is not JSON", async () => {
-    scenario = await startScenario();
-    const { sandbox, workspace } = scenario;
-    const { sid } = seedAnsweredCall(sandbox);
-    sandbox.exotel.service.faults.add({ match: { path: CALL_LIST }, fault: { kind: "malformed", body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html" } });
-
-    const run = await workspace.run();
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(callListRequests(sandbox)).toHaveLength(2);
+    expect(callListRequests(sandbox).map((r) => r.responseStatus)).toEqual([null, null, 200]);
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 
