@@ -3,7 +3,7 @@ import type { Config } from "../config/config.js";
 import type { Transcriber } from "../domain/ports.js";
 import type { Transcript } from "../domain/transcript.js";
 import { DeferredError, ServiceError } from "../lib/errors.js";
-import { statusError } from "../lib/http.js";
+import { retryAfterMs, statusError } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
@@ -31,8 +31,9 @@ function toServiceError(error: unknown, callSid: string): ServiceError {
     const body = DeepgramErrorBody.safeParse(error.body);
     const detail = body.success ? { code: body.data.err_code ?? body.data.category ?? null, message: body.data.err_msg ?? body.data.message ?? null } : {};
     const headers = (error.rawResponse?.headers ?? null) as { get?(name: string): string | null } | null;
-    const retryAfter = Number(headers?.get?.("retry-after"));
-    return statusError("deepgram", "transcribe", error.statusCode, { ...detail, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : null, callSid });
+    // No header means "not said" (null), not "wait 0 s": otherwise retries skip their backoff.
+    const retryAfter = headers?.get?.("retry-after") ?? undefined;
+    return statusError("deepgram", "transcribe", error.statusCode, { ...detail, retryAfterMs: retryAfterMs({ "retry-after": retryAfter }), callSid });
   }
   // No status: refused, dropped or timed out. Transcribing twice costs money, not correctness.
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
