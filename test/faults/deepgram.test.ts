@@ -14,15 +14,19 @@ function listenRequests(sandbox: Sandbox) {
 }
 
 describe("Deepgram transcription", () => {
-  it("is asked again after a 500 and the call is ticketed with its transcript", async () => {
-    scenario = await startScenario();
+  it("answering 500 (no Retry-After) is asked again after a backoff, not at once, and the call is ticketed with its transcript", async () => {
+    scenario = await startScenario({ env: { HTTP_RETRY_BASE_MS: "400" } });
     const { sandbox, workspace } = scenario;
     const { sid } = seedAnsweredCall(sandbox);
     sandbox.deepgram.failNext(500);
 
     const run = await workspace.run();
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(listenRequests(sandbox).map((r) => r.responseStatus)).toEqual([500, 200]);
+    const [failed, retried, ...more] = listenRequests(sandbox);
+    expect(more).toHaveLength(0);
+    expect([failed!.responseStatus, retried!.responseStatus]).toEqual([500, 200]);
+    // The first retry waits the base delay, less at most half of it for jitter.
+    expect(gapMs(failed!, retried!)).toBeGreaterThanOrEqual(200);
     await expectTicketedOnce(sandbox, workspace, sid);
     const [ticket] = sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`);
     expect(sandbox.zoho.comments(ticket!.id)[0]!.content).toContain("I have a question about my account");
