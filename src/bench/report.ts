@@ -131,7 +131,8 @@ function stateSection(results: BenchResults): string[] {
     "",
     markdownTable(["History", "State file", "Polls", "CPU ms/poll (mean)", "CPU ms/poll (median)", "Poll s (mean)", "Calls listed per poll", "Ticketed per poll", "First poll CPU ms", "Process CPU ms", "Peak RSS MB"], loops),
     "",
-    "Saving a step: the program's own state store opened on such a file (in the benchmark's process), saving twelve steps for each new call one after another (journal append + fsync each); the first ten calls are a warm-up. " +
+    "Saving a step: the program's own state store opened on such a file (in the benchmark's process), saving twelve steps for each new call one after another (journal append + fsync each); " +
+      "the two stores take turns call by call, so disk and machine load weigh on both alike, and the first ten calls are a warm-up. " +
       "The fold (rewriting the whole file) happens at start, at shutdown and whenever the journal grows as large as the file; its amortized share per write is the fold's time × journal bytes per write ÷ file size.",
     "",
     markdownTable(["History", "State file", "Writes", "ms per write (mean)", "ms per write (p95)", "CPU ms per write", "Fold ms", "Fold, amortized ms per write"], writes),

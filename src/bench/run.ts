@@ -25,15 +25,12 @@ async function throughputRuns(args: BenchArgs): Promise<BacklogResult[]> {
 
 async function stateRuns(): Promise<{ loops: StateLoopResult[]; writes: StateWriteResult[] }> {
   const loops: StateLoopResult[] = [];
-  const writes: StateWriteResult[] = [];
   for (const history of HISTORIES) {
     progress(`state size: looping program with ${history} calls of history`);
     loops.push(await runStateLoop({ history, polls: 12, arrivalsPerPoll: 4, recent: 20 }));
   }
-  for (const history of HISTORIES) {
-    progress(`state size: saving steps with ${history} calls of history`);
-    writes.push(await measureStateWrites(history, 100));
-  }
+  progress(`state size: saving steps with ${HISTORIES.join(" and ")} calls of history`);
+  const writes = await measureStateWrites(HISTORIES, 200);
   return { loops, writes };
 }
 

@@ -62,50 +62,73 @@ function stepChanges(i: number, now: string): Array<Partial<CallState>> {
   ];
 }
 
-/**
- * The cost of saving a step with `history` finished calls in the file: the program's own store,
- * opened on such a file, saving the steps of `calls` new calls one after another.
- */
-export async function measureStateWrites(history: number, calls: number, warmUpCalls = 10): Promise<StateWriteResult> {
+interface OpenStore {
+  history: number;
+  dir: string;
+  text: string;
+  store: StateStore;
+  times: number[];
+  cpuMs: number;
+  lineBytes: number;
+}
+
+async function openWithHistory(history: number): Promise<OpenStore> {
   const dir = await fs.mkdtemp(path.join(tmpdir(), "zct-bench-state-"));
-  try {
-    const file = path.join(dir, "processed_calls.json");
-    const text = snapshotText(makeHistory({ calls: history, recent: 0, now: new Date() }).snapshot);
-    await fs.writeFile(file, text);
-    const { store } = await StateStore.open(file, { retentionDays: 45, overlapMs: 4.25 * 3_600_000 });
-    let lineBytes = 0;
-    const save = async (i: number, record: number[] | null) => {
-      const now = new Date().toISOString();
-      for (const change of stepChanges(i, now)) {
-        if (record) lineBytes += Buffer.byteLength(JSON.stringify({ sid: `new${i}`, set: { ...change, updatedAt: now } })) + 1;
-        const started = performance.now();
-        await store.update(`new${i}`, change, change.status === "done" ? FINISHED_CALL_DROPS : []);
-        record?.push(performance.now() - started);
-      }
-    };
-    // The first writes after opening pay for the start-up fold's disk traffic: not a step's cost.
-    for (let i = 0; i < warmUpCalls; i++) await save(i, null);
-    const times: number[] = [];
+  const file = path.join(dir, "processed_calls.json");
+  const text = snapshotText(makeHistory({ calls: history, recent: 0, now: new Date() }).snapshot);
+  await fs.writeFile(file, text);
+  const { store } = await StateStore.open(file, { retentionDays: 45, overlapMs: 4.25 * 3_600_000 });
+  return { history, dir, text, store, times: [], cpuMs: 0, lineBytes: 0 };
+}
+
+async function saveCall(s: OpenStore, i: number, record: boolean): Promise<void> {
+  const now = new Date().toISOString();
+  for (const change of stepChanges(i, now)) {
+    const sid = `new${i}`;
     const cpu = process.cpuUsage();
-    for (let i = warmUpCalls; i < warmUpCalls + calls; i++) await save(i, times);
+    const started = performance.now();
+    await s.store.update(sid, change, change.status === "done" ? FINISHED_CALL_DROPS : []);
+    if (!record) continue;
+    s.times.push(performance.now() - started);
     const used = process.cpuUsage(cpu);
-    const journalBytesPerWrite = lineBytes / times.length;
-    const compactStarted = performance.now();
-    await store.compact();
-    const compactMs = performance.now() - compactStarted;
-    await store.close();
-    times.sort((a, b) => a - b);
-    return {
-      history,
-      stateFileBytes: Buffer.byteLength(text),
-      writes: times.length,
-      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
-      p95Ms: times[Math.floor(times.length * 0.95)]!,
-      cpuMsPerWrite: (used.user + used.system) / 1000 / times.length,
-      compactMs,
-      amortizedCompactMs: (compactMs * journalBytesPerWrite) / Math.max(text.length, 256 * 1024),
-    };
+    s.cpuMs += (used.user + used.system) / 1000;
+    s.lineBytes += Buffer.byteLength(JSON.stringify({ sid, set: { ...change, updatedAt: now } })) + 1;
+  }
+}
+
+/**
+ * The cost of saving a step with each number of finished calls in the file: the program's own
+ * store opened on such a file, saving the twelve steps of `calls` new calls one after another.
+ * The stores take turns call by call, so a busy disk or machine weighs on all of them alike.
+ */
+export async function measureStateWrites(histories: readonly number[], calls: number, warmUpCalls = 10): Promise<StateWriteResult[]> {
+  const stores: OpenStore[] = [];
+  try {
+    for (const history of histories) stores.push(await openWithHistory(history));
+    // The first writes after opening pay for the start-up fold's disk traffic: not a step's cost.
+    for (let i = 0; i < warmUpCalls + calls; i++) for (const s of stores) await saveCall(s, i, i >= warmUpCalls);
+    const results: StateWriteResult[] = [];
+    for (const s of stores) {
+      const compactStarted = performance.now();
+      await s.store.compact();
+      const compactMs = performance.now() - compactStarted;
+      const times = [...s.times].sort((a, b) => a - b);
+      results.push({
+        history: s.history,
+        stateFileBytes: Buffer.byteLength(s.text),
+        writes: times.length,
+        meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+        p95Ms: times[Math.floor(times.length * 0.95)]!,
+        cpuMsPerWrite: s.cpuMs / times.length,
+        compactMs,
+        amortizedCompactMs: (compactMs * (s.lineBytes / times.length)) / Math.max(s.text.length, 256 * 1024),
+      });
+    }
+    return results;
   } finally {
-    await fs.rm(dir, { recursive: true, force: true });
+    for (const s of stores) {
+      await s.store.close().catch(() => undefined);
+      await fs.rm(s.dir, { recursive: true, force: true });
+    }
   }
 }
