@@ -18,6 +18,9 @@ export interface ExotelClientDeps {
   onRetry?: (error: ServiceError, delayMs: number) => void;
 }
 
+/** How much of a recording may wait in memory for the disk while it downloads. */
+const DOWNLOAD_BUFFER_BYTES = 1024 * 1024;
+
 /** Recording hosts that get our Basic credentials; anything else (an S3 URL, a signed URL) is fetched without. */
 const EXOTEL_HOST = /(^|\.)exotel\.(com|in)$/i;
 
@@ -99,7 +102,8 @@ export class ExotelClient {
       }
       const expected = Number(response.headers["content-length"]);
       try {
-        const file = createWriteStream(temporaryFile);
+        // Up to 1 MiB queued for the disk (the default is 16 KiB): the socket's chunks go out in few large writes.
+        const file = createWriteStream(temporaryFile, { highWaterMark: DOWNLOAD_BUFFER_BYTES });
         await pipeline(stream, file);
         const handle = await fs.open(temporaryFile, "r+");
         try {
