@@ -11,6 +11,8 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 const OWN_BUDGET = { requests: 5, windowMs: 10 * 60_000 };
 /** After Zoho's "Access Denied" throttle, wait this long before asking again (doubling, capped). */
 const THROTTLE_PAUSE_MS = { first: 10 * 60_000, max: 60 * 60_000 };
+/** After Zoho sign-in failed for the moment (5xx, unreachable), the calls that come next do not each ask again. */
+const UNAVAILABLE_PAUSE_MS = 30_000;
 
 export interface TokenManagerDeps {
   logger: Logger;
@@ -33,6 +35,7 @@ export class ZohoTokenManager {
   private expiresAt: number | null = null;
   private refreshing: Promise<string> | null = null;
   private pausedUntil = 0;
+  private pauseReason = "";
   private throttlePauseMs = THROTTLE_PAUSE_MS.first;
   private readonly recent: number[] = [];
   private stopped: string | null = null;
@@ -72,10 +75,11 @@ export class ZohoTokenManager {
 
   private async requestToken(): Promise<string> {
     const now = this.now();
-    if (now < this.pausedUntil) throw new DeferredError(`Zoho sign-in is paused until ${new Date(this.pausedUntil).toISOString()} (Zoho throttled token requests)`, "blocked");
+    if (now < this.pausedUntil) throw new DeferredError(`Zoho sign-in is paused until ${new Date(this.pausedUntil).toISOString()} (${this.pauseReason})`, "blocked");
     while (this.recent.length > 0 && this.recent[0]! <= now - OWN_BUDGET.windowMs) this.recent.shift();
     if (this.recent.length >= OWN_BUDGET.requests) {
       this.pausedUntil = this.recent[0]! + OWN_BUDGET.windowMs;
+      this.pauseReason = "pacing itself to stay inside Zoho's token limit";
       this.deps.logger.warn(`Zoho access token was refreshed ${this.recent.length} times in 10 minutes; pausing Zoho work until ${new Date(this.pausedUntil).toISOString()} to stay inside Zoho's limit`);
       throw new DeferredError("Zoho sign-in is pacing itself to stay inside Zoho's token limit", "blocked");
     }
@@ -91,7 +95,7 @@ export class ZohoTokenManager {
     try {
       response = await this.http.post<string>("/oauth/v2/token", form.toString(), { headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     } catch (error) {
-      throw new DeferredError(`Zoho sign-in is unreachable (${networkError(error, "zoho-accounts", "refresh token").message})`, "blocked");
+      throw this.unavailable(`Zoho sign-in is unreachable (${networkError(error, "zoho-accounts", "refresh token").message})`);
     }
     let body: TokenResponse | null = null;
     try {
@@ -114,6 +118,7 @@ export class ZohoTokenManager {
     const error = body?.error ?? null;
     if (error === "Access Denied" || /too many requests/i.test(body?.error_description ?? "")) {
       this.pausedUntil = this.now() + this.throttlePauseMs;
+      this.pauseReason = "Zoho throttled token requests";
       this.deps.logger.warn(`Zoho throttled token requests ("too many requests"); Zoho work pauses until ${new Date(this.pausedUntil).toISOString()}. Calls wait; none are lost.`);
       this.throttlePauseMs = Math.min(this.throttlePauseMs * 2, THROTTLE_PAUSE_MS.max);
       throw new DeferredError("Zoho throttled token requests", "blocked");
@@ -125,7 +130,7 @@ export class ZohoTokenManager {
       throw new DeferredError(message, "blocked");
     }
     if (response.status >= 500 || response.status === 429) {
-      throw new DeferredError(`Zoho sign-in answered HTTP ${response.status}; trying again later`, "blocked");
+      throw this.unavailable(`Zoho sign-in answered HTTP ${response.status}`);
     }
     throw new ServiceError(`zoho-accounts: refresh token failed: HTTP ${response.status}${error ? ` ${error}` : " (unexpected answer)"}`, {
       service: "zoho-accounts",
@@ -134,6 +139,14 @@ export class ZohoTokenManager {
       code: error,
       transient: false,
     });
+  }
+
+  /** Zoho sign-in is down for now: said once (the poll's summary points to it), and not asked again for a little while. */
+  private unavailable(message: string): DeferredError {
+    this.pausedUntil = this.now() + UNAVAILABLE_PAUSE_MS;
+    this.pauseReason = message;
+    this.deps.logger.warn(`${message}; Zoho work waits and is tried again in ${UNAVAILABLE_PAUSE_MS / 1000} s. Calls wait; none are lost.`);
+    return new DeferredError(message, "blocked");
   }
 }
 
