@@ -67,16 +67,17 @@ describe("Zoho Desk", () => {
     for (const { sid } of calls) await expectTicketedOnce(sandbox, workspace, sid);
   });
 
-  it("answering 500 or dropping the connection on a search is asked again in the same run", async () => {
+  it("answering 500, dropping the connection or stalling and breaking off on a search is asked again in the same run", async () => {
     scenario = await startScenario();
     const { sandbox, workspace } = scenario;
     const { sid } = seedAnsweredCall(sandbox);
     sandbox.zoho.desk.faults.add({ match: SEARCH_CONTACTS, fault: { kind: "status", status: 500, body: { errorCode: "INTERNAL_SERVER_ERROR", message: "Internal error" } } });
     sandbox.zoho.desk.faults.add({ match: SEARCH_CONTACTS, fault: { kind: "drop" } });
+    sandbox.zoho.desk.faults.add({ match: SEARCH_CONTACTS, fault: { kind: "stall", ms: 500 } });
 
     const run = await workspace.run();
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(requestsMatching(sandbox.zoho.desk, "GET", SEARCH_CONTACTS.path).map((r) => r.responseStatus).slice(0, 3)).toEqual([500, null, 204]);
+    expect(requestsMatching(sandbox.zoho.desk, "GET", SEARCH_CONTACTS.path).map((r) => r.responseStatus).slice(0, 4)).toEqual([500, null, null, 204]);
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 

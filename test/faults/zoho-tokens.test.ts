@@ -106,6 +106,34 @@ describe("Zoho access tokens", () => {
     for (const { sid } of calls) await expectTicketedOnce(sandbox, workspace, sid);
   });
 
+  it("that cannot be had because Zoho sign-in answers 500 or drops the connection hold the calls without using attempts or asking again for each call; the next run gets one", async () => {
+    // One call at a time: the second call asks for a token only after the first one's refresh has failed.
+    scenario = await startScenario({ env: { MAX_CONCURRENT_CALLS: "1" } });
+    const { sandbox, workspace } = scenario;
+    const calls = [seedAnsweredCall(sandbox), seedAnsweredCall(sandbox)];
+    sandbox.zoho.accounts.faults.add({ match: { path: "/oauth/v2/token" }, fault: { kind: "status", status: 500, body: "Internal Server Error" } });
+    sandbox.zoho.accounts.faults.add({ match: { path: "/oauth/v2/token" }, fault: { kind: "drop" } });
+
+    for (const [expected, said] of [[500, "HTTP 500"], [null, "unreachable"]] as const) {
+      const run = await workspace.run();
+      expect(run.code, "--once reports the blocked calls").toBe(1);
+      expect(tokenRequests(sandbox).at(-1)!.responseStatus).toBe(expected);
+      // The run's summary says calls are blocked "see the error above": there must be one, at the default level.
+      const warnings = (await logLines(workspace, "WARN")).filter((l) => l.includes("Zoho sign-in") && l.includes(said));
+      expect(warnings).toHaveLength(1);
+      const state = await workspace.readState();
+      for (const { sid } of calls) expect(state.calls[sid]).toMatchObject({ status: "pending", step: "analysis", attempts: 0 });
+    }
+    // One token request per run, not one per call.
+    expect(tokenRequests(sandbox)).toHaveLength(2);
+    expect(sandbox.zoho.desk.requests).toHaveLength(0);
+
+    const next = await workspace.run();
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(tokenRequests(sandbox)).toHaveLength(3);
+    for (const { sid } of calls) await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
   it("from a revoked refresh token stop Zoho work with one clear error naming ZOHO_DESK_REFRESH_TOKEN and the fix; no attempts used, nothing written to Desk", async () => {
     scenario = await startScenario();
     const { sandbox, workspace, env } = scenario;
