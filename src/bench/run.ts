@@ -9,6 +9,9 @@ import { measureStateWrites, type StateWriteResult } from "./state-writes.js";
 /** Recording size of the throughput runs: small, so the runs measure the pipeline rather than the disk. */
 const THROUGHPUT_RECORDING_BYTES = 16 * 1024;
 const HISTORIES = [50, 50_000] as const;
+/** The same short backlog with ever larger recordings: does memory follow the recording's size? */
+const SWEEP_CALLS = 40;
+const SWEEP_RECORDING_BYTES = [16 * 1024, 1024 * 1024, 5 * 1024 * 1024, 20 * 1024 * 1024];
 
 function progress(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
@@ -45,12 +48,17 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const throughput = await throughputRuns(args);
   let memory: BacklogResult | null = null;
+  const recordingSizes: BacklogResult[] = [];
   if (!args.skipMemory) {
     progress(`memory: ${args.memoryCalls} calls with ${args.memoryRecordingBytes / 1024 / 1024} MB recordings at concurrency 8`);
     memory = await runBacklog({ calls: args.memoryCalls, concurrency: 8, recordingBytes: args.memoryRecordingBytes });
+    for (const bytes of SWEEP_RECORDING_BYTES) {
+      progress(`memory: ${SWEEP_CALLS} calls with ${Math.round(bytes / 1024)} KB recordings at concurrency 8`);
+      recordingSizes.push(await runBacklog({ calls: SWEEP_CALLS, concurrency: 8, recordingBytes: bytes }));
+    }
   }
   const state = args.skipState ? { loops: [], writes: [] } : await stateRuns();
-  const results: BenchResults = { machine: describeMachine(), args, startedAt, throughput, memory, stateLoops: state.loops, stateWrites: state.writes };
+  const results: BenchResults = { machine: describeMachine(), args, startedAt, throughput, memory, recordingSizes, stateLoops: state.loops, stateWrites: state.writes };
   const { markdown, allPassed } = renderReport(results);
   process.stdout.write(`${markdown}\n`);
   if (args.out) {
