@@ -5,8 +5,12 @@ import { DESK, e164, expectExactlyOnce, mulberry32, runUntilSettled, seedConvers
 import { startScenario, type Scenario } from "../support/scenario.js";
 import type { RunningDaemon } from "../support/workspace.js";
 
-/** Replay a failure with CRASH_SEED=<seed> (timing still varies from run to run, the plan does not). */
-const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 32);
+/**
+ * The same plan of kills and faults every run, so CI is reproducible; CRASH_SEED=<seed> tries
+ * another (e.g. `CRASH_SEED=$RANDOM` in a loop to explore). Timing still varies, the plan does not.
+ */
+const DEFAULT_SEED = 20261124;
+const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : DEFAULT_SEED;
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 25);
 
 let scenario: Scenario | null = null;
