@@ -3,9 +3,6 @@ import type { AgentDirectory } from "./config/agents.js";
 import type { Config } from "./config/config.js";
 import { writeEnvVariable } from "./config/env-file.js";
 import { loadConfig } from "./config/load.js";
-import { createCallAnalyser } from "./analysis/index.js";
-import { createDeepgramTranscriber } from "./deepgram/index.js";
-import { createExotelSource } from "./exotel/index.js";
 import { KeyedMutex } from "./lib/keyed-mutex.js";
 import { ServiceLimiter } from "./lib/limiter.js";
 import { defaultRetryPolicy } from "./lib/retry.js";
@@ -14,7 +11,25 @@ import type { PipelineContext } from "./pipeline/context.js";
 import { overlapMs } from "./pipeline/windows.js";
 import { acquireStateLock, type StateLock } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
-import { createZohoHelpDesk } from "./zoho/index.js";
+
+/**
+ * The adapters pull in the service SDKs (a second of start-up together), so they load only once
+ * the settings, the lock and the state are known to be good: a mistake there is reported at once.
+ */
+async function loadAdapters() {
+  const [analysis, deepgram, exotel, zoho] = await Promise.all([
+    import("./analysis/index.js"),
+    import("./deepgram/index.js"),
+    import("./exotel/index.js"),
+    import("./zoho/index.js"),
+  ]);
+  return {
+    createCallAnalyser: analysis.createCallAnalyser,
+    createDeepgramTranscriber: deepgram.createDeepgramTranscriber,
+    createExotelSource: exotel.createExotelSource,
+    createZohoHelpDesk: zoho.createZohoHelpDesk,
+  };
+}
 
 export interface App {
   config: Config;
@@ -67,6 +82,7 @@ export async function openApp(options: OpenOptions): Promise<App> {
     throw error;
   }
 
+  const { createCallAnalyser, createDeepgramTranscriber, createExotelSource, createZohoHelpDesk } = await loadAdapters();
   const retry = defaultRetryPolicy(config.pipeline.retryBaseMs);
   const onRetry = (service: string) => (error: Error, delayMs: number) => logger.warn(`${service}: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`);
   const stop = new AbortController();
