@@ -146,7 +146,7 @@ function stateSection(results: BenchResults): string[] {
     "",
     "The looping program (`POLL_INTERVAL_SECONDS=1`, 4 calls at a time) on a version-2 `processed_calls.json` that already holds the history " +
       "(finished calls over 40 days, as the finish step leaves them, one in six skipped, with their remembered contacts), while new calls arrive before " +
-      "every poll's listing and the same recent finished calls are listed again each time. Per-poll figures are the program's `Poll finished … (CPU N ms)` lines, the first poll (which follows start-up) left out.",
+      "every poll's listing and the same recent finished calls are listed again each time. The two programs (each with its own sandbox) run side by side, so machine load weighs on both alike. Per-poll figures are the program's `Poll finished … (CPU N ms)` lines, the first poll (which follows start-up) left out.",
     "",
     markdownTable(["History", "State file", "Polls", "CPU ms/poll (mean)", "CPU ms/poll (median)", "Poll s (mean)", "Calls listed per poll", "Ticketed per poll", "First poll CPU ms", "Process CPU ms", "Peak RSS MB"], loops),
     "",

@@ -15,6 +15,8 @@ export interface StateLoopOptions {
   arrivalsPerPoll: number;
   /** Finished calls Exotel lists again every poll (the overlap), the same in every run. */
   recent: number;
+  /** Extra arguments for the program's node, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 export interface StateLoopResult {
@@ -55,7 +57,7 @@ export async function runStateLoop(options: StateLoopOptions): Promise<StateLoop
       }
     });
 
-    const daemon = startDaemon(folder, []);
+    const daemon = startDaemon(folder, [], options.nodeArgs);
     const wanted = options.polls + 1;
     const deadline = Date.now() + 120_000 + options.history;
     while ((await daemon.log()).split("Poll finished").length - 1 < wanted) {
