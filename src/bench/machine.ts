@@ -9,15 +9,20 @@ export interface Machine {
   os: string;
 }
 
+/** The kernel's major.minor version: the build suffix says nothing about speed. */
+function kernel(): string {
+  return `${type()} ${release().split(".").slice(0, 2).join(".")}`;
+}
+
 function osName(): string {
   try {
     const text = readFileSync("/etc/os-release", "utf8");
     const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text)?.[1];
-    if (pretty) return `${pretty} (${type()} ${release()})`;
+    if (pretty) return `${pretty}, ${kernel()}`;
   } catch {
     // Not Linux, or no os-release: the kernel's name will do.
   }
-  return `${type()} ${release()}`;
+  return kernel();
 }
 
 /** The hardware and software the numbers were measured on. */
