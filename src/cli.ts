@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     const code = await runDaemon(app, command.name === "backfill" ? { once: true, since: command.since } : { once: command.once });
     if (app.stop.signal.aborted) app.ctx.logger.info("Stopped cleanly; state saved");
     const usage = process.resourceUsage();
-    app.ctx.logger.debug(`Resource usage: CPU ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)} ms, peak memory ${Math.round(usage.maxRSS / 1024)} MB`);
+    app.ctx.logger.info(`Resource usage: CPU ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)} ms, peak memory ${Math.round(usage.maxRSS / 1024)} MB`);
     return code;
   } catch (error) {
     app.ctx.logger.error({ err: error }, "Stopped by an unexpected error");

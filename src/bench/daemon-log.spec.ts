@@ -6,7 +6,7 @@ const LOG = [
   "[2026-01-05 10:00:12] INFO: Poll finished in 12.3 s (CPU 456 ms): 120 calls listed, 120 calls ticketed",
   "[2026-01-05 10:00:13] DEBUG: Poll finished in 0.2 s (CPU 9 ms): 1 call listed, 0 calls ticketed",
   "[2026-01-05 10:00:14] INFO: Poll finished in 1.0 s (CPU 30 ms): 5 calls listed, 1 call ticketed, 2 skipped",
-  "[2026-01-05 10:00:15] DEBUG: Resource usage: CPU 1234 ms, peak memory 87 MB",
+  "[2026-01-05 10:00:15] INFO: Resource usage: CPU 1234 ms, peak memory 87 MB",
 ].join("\n");
 
 describe("daemon log", () => {

@@ -1,4 +1,4 @@
-/** What the benchmark reads from the program's log (LOG_LEVEL=debug). */
+/** What the benchmark reads from the program's log (at the default LOG_LEVEL=info). */
 
 export interface PollLine {
   seconds: number;

@@ -49,7 +49,7 @@ export function benchEnv(sandbox: Sandbox, concurrency: number, extra: Record<st
     MAX_CONCURRENT_CALLS: String(concurrency),
     ZOHO_DESK_MAX_PARALLEL: String(ZOHO_DESK_MAX_PARALLEL),
     DEEPGRAM_MAX_PARALLEL: String(DEEPGRAM_MAX_PARALLEL),
-    LOG_LEVEL: "debug",
+    LOG_LEVEL: "info",
     ...extra,
   });
 }

@@ -37,12 +37,14 @@ export function detectAudioFormat(head: Buffer): AudioFormat {
   return { contentType: "audio/mpeg", channels: 1 };
 }
 
-export async function readAudioFormat(file: string): Promise<AudioFormat> {
+/** The format from the file's first bytes, and its size (which spares the upload a look of its own). */
+export async function readAudioFormat(file: string): Promise<AudioFormat & { bytes: number }> {
   const handle = await fs.open(file, "r");
   try {
     const head = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectAudioFormat(head.subarray(0, bytesRead));
+    const { size } = await handle.stat();
+    return { ...detectAudioFormat(head.subarray(0, bytesRead)), bytes: size };
   } finally {
     await handle.close();
   }

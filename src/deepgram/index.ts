@@ -70,7 +70,7 @@ export function createDeepgramTranscriber(config: Config["deepgram"], deps: Deep
               // A stream cannot be sent twice, so the SDK's own retries are off and each try opens the file anew.
               // The SDK takes the name and length from the stream's path, as it would from { path }.
               const audio = createReadStream(recordingFile, { highWaterMark: UPLOAD_CHUNK_BYTES });
-              return await client.listen.v1.media.transcribeFile({ data: audio, contentType: format.contentType }, options, {
+              return await client.listen.v1.media.transcribeFile({ data: audio, contentType: format.contentType, contentLength: format.bytes }, options, {
                 timeoutInSeconds: 600,
                 maxRetries: 0,
               });

@@ -101,20 +101,20 @@ export class ExotelClient {
         });
       }
       const expected = Number(response.headers["content-length"]);
+      let size: number;
       try {
         // Up to 1 MiB queued for the disk (the default is 16 KiB): the socket's chunks go out in few large writes.
-        const file = createWriteStream(temporaryFile, { highWaterMark: DOWNLOAD_BUFFER_BYTES });
-        await pipeline(stream, file);
+        await pipeline(stream, createWriteStream(temporaryFile, { highWaterMark: DOWNLOAD_BUFFER_BYTES }));
         const handle = await fs.open(temporaryFile, "r+");
         try {
           await handle.sync();
+          size = (await handle.stat()).size;
         } finally {
           await handle.close();
         }
       } catch (error) {
         throw networkError(error, "exotel", "download recording", callSid);
       }
-      const { size } = await fs.stat(temporaryFile);
       if (Number.isFinite(expected) && expected > 0 && size !== expected) {
         throw new ServiceError(`exotel: recording for ${callSid} was cut short (${size} of ${expected} bytes)`, {
           service: "exotel",

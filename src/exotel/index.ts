@@ -51,8 +51,9 @@ export function createExotelSource(config: Config["exotel"], deps: ExotelClientD
         const bytes = await client.download(call.recordingUrl, partial, call.sid);
         await fs.rename(partial, destination);
         return { bytes };
-      } finally {
+      } catch (error) {
         await fs.rm(partial, { force: true });
+        throw error;
       }
     },
   };

@@ -32,7 +32,8 @@ export const addTranscriptComments: CallStep = {
         ids.push((await desk.addComment(ticket.id, parts[part - 1]!, sid)).id);
       }
       intent = null;
-      await ctx.store.update(sid, { commentIds: ids, intent: null });
+      // The last part is saved with the step itself.
+      if (part < parts.length) await ctx.store.update(sid, { commentIds: ids, intent: null });
     }
     ctx.logger.info({ sid, ticketId: ticket.id }, `✓ Added transcription note to ticket #${ticket.number}`);
     return { set: { commentIds: ids, intent: null } };

@@ -26,7 +26,7 @@ export const transcribeRecording: CallStep = {
       return { set: { transcript: null, transcriptProblem: `the recording could not be transcribed (Deepgram answered HTTP ${error.status})` } };
     }
     const words = transcript.turns.reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
-    ctx.logger.info(
+    ctx.logger.debug(
       { sid },
       hasSpeech(transcript) ? `Transcribed call ${sid} (${transcript.turns.length} turns, ${words} words)` : `No speech detected in the recording of call ${sid}`,
     );
