@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { DeepgramClient, DeepgramError } from "@deepgram/sdk";
 import type { Config } from "../config/config.js";
 import type { Transcriber } from "../domain/ports.js";
@@ -11,12 +10,7 @@ import type { Logger } from "../log.js";
 import { readAudioFormat } from "./audio-format.js";
 import { DeepgramErrorBody, ListenResponse } from "./schema.js";
 import { toTranscript } from "./transcript.js";
-
-/**
- * The recording goes from disk to Deepgram in 1 MiB reads (the default is 64 KiB): a 5 MB upload
- * costs about a third of the CPU, and no more than a read or two of it is in memory at once.
- */
-const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+import { RecordingUpload, uploadFetch } from "./upload-fetch.js";
 
 export interface DeepgramDeps {
   limiter: ServiceLimiter;
@@ -49,7 +43,7 @@ function toServiceError(error: unknown, callSid: string): ServiceError {
 
 /** The Deepgram adapter: a recording file in, speaker turns out. */
 export function createDeepgramTranscriber(config: Config["deepgram"], deps: DeepgramDeps): Transcriber {
-  const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
+  const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, fetch: uploadFetch() });
   let lastAccountProblem = "";
   return {
     async transcribe(recordingFile: string, callSid: string): Promise<Transcript> {
@@ -67,9 +61,8 @@ export function createDeepgramTranscriber(config: Config["deepgram"], deps: Deep
         () =>
           deps.limiter.run(async () => {
             try {
-              // A stream cannot be sent twice, so the SDK's own retries are off and each try opens the file anew.
-              // The SDK takes the name and length from the stream's path, as it would from { path }.
-              const audio = createReadStream(recordingFile, { highWaterMark: UPLOAD_CHUNK_BYTES });
+              // Our retries, not the SDK's: each try sends the file from its start.
+              const audio = new RecordingUpload(recordingFile, format.bytes);
               return await client.listen.v1.media.transcribeFile({ data: audio, contentType: format.contentType, contentLength: format.bytes }, options, {
                 timeoutInSeconds: 600,
                 maxRetries: 0,
