@@ -61,7 +61,7 @@ async function sendRecording(url: URL, init: RequestInit, upload: RecordingUploa
   return new Promise<Response>((resolve, reject) => {
     let answered = false;
     let sent = false;
-    request.once("error", (error) => reject(new TypeError(`upload failed: ${error.message}`, { cause: error })));
+    request.on("error", (error) => reject(new TypeError(`upload failed: ${error.message}`, { cause: error })));
     request.once("response", (response) => {
       answered = true;
       // An answer before the whole body went out (a 4xx, say) leaves the connection mid-request: not reusable.
@@ -71,7 +71,7 @@ async function sendRecording(url: URL, init: RequestInit, upload: RecordingUploa
       const responseHeaders = new Headers();
       for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) responseHeaders.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
       const status = response.statusCode ?? 500;
-      if (NO_BODY.has(status)) response.resume();
+      if (NO_BODY.has(status)) response.on("error", () => {}).resume();
       resolve(
         new Response(NO_BODY.has(status) ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), {
           status,
