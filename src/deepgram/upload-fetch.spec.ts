@@ -65,7 +65,7 @@ describe("uploadFetch", () => {
       const response = await send(`${base}/v1/listen?model=nova-3`, {
         method: "POST",
         headers: { Authorization: "Token k", "Content-Type": "audio/mpeg" },
-        body: new RecordingUpload(file, 1_300_000) as unknown as BodyInit,
+        body: new RecordingUpload(file, 1_300_000) as unknown as RequestInit["body"],
       });
       expect(response.status).toBe(200);
       expect(response.headers.get("x-request-id")).toBe("r1");
@@ -82,16 +82,16 @@ describe("uploadFetch", () => {
 
   it("gives back an answer that comes before the upload is finished", async () => {
     const file = await recording("b.mp3", 4_000_000);
-    const response = await send(`${base}/refuse`, { method: "POST", body: new RecordingUpload(file, 4_000_000) as unknown as BodyInit });
+    const response = await send(`${base}/refuse`, { method: "POST", body: new RecordingUpload(file, 4_000_000) as unknown as RequestInit["body"] });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ err_code: "INVALID_AUTH" });
   });
 
   it("fails on a dropped connection, a file shorter than said, and an abort", async () => {
     const file = await recording("c.mp3", 100_000);
-    await expect(send(`${base}/drop`, { method: "POST", body: new RecordingUpload(file, 100_000) as unknown as BodyInit })).rejects.toThrow(/upload failed/);
-    await expect(send(`${base}/v1/listen`, { method: "POST", body: new RecordingUpload(file, 200_000) as unknown as BodyInit })).rejects.toThrow(/100000 bytes, not 200000/);
-    const aborted = send(`${base}/slow`, { method: "POST", body: new RecordingUpload(file, 100_000) as unknown as BodyInit, signal: AbortSignal.timeout(200) });
+    await expect(send(`${base}/drop`, { method: "POST", body: new RecordingUpload(file, 100_000) as unknown as RequestInit["body"] })).rejects.toThrow(/upload failed/);
+    await expect(send(`${base}/v1/listen`, { method: "POST", body: new RecordingUpload(file, 200_000) as unknown as RequestInit["body"] })).rejects.toThrow(/100000 bytes, not 200000/);
+    const aborted = send(`${base}/slow`, { method: "POST", body: new RecordingUpload(file, 100_000) as unknown as RequestInit["body"], signal: AbortSignal.timeout(200) });
     await expect(aborted).rejects.toMatchObject({ cause: { name: "AbortError" } });
   });
 
