@@ -122,6 +122,25 @@ describe("which calls become tickets", () => {
     expect(sandbox.zoho.contacts()).toHaveLength(1);
   });
 
+  it("with ZOHO_DESK_AUTO_CREATE_CONTACT=false tickets known callers and skips unknown ones, creating no contact", async () => {
+    scenario = await startScenario({ env: { ZOHO_DESK_AUTO_CREATE_CONTACT: "false" } });
+    const { sandbox, workspace } = scenario;
+    const known = sandbox.zoho.seedContact({ lastName: "Meera Iyer", mobile: "+919876543210" });
+    const fromKnown = sandbox.seedCall({ customer: CUSTOMER, agent: PRATEEK, startedAt: minutesAgo(20) });
+    const fromStranger = sandbox.seedCall({ customer: "09123456789", agent: ANANYA, startedAt: minutesAgo(15) });
+
+    expect((await workspace.run()).code).toBe(0);
+    expect((await workspace.run()).code).toBe(0);
+
+    expect(sandbox.zoho.contacts()).toEqual([known]);
+    expect(sandbox.zoho.tickets()).toHaveLength(1);
+    expect(sandbox.zoho.ticketsMentioning(`Call ID: ${fromKnown.sid}`)[0]?.contactId).toBe(known.id);
+    const state = await workspace.readState();
+    expect(state.calls[fromKnown.sid]).toMatchObject({ status: "done" });
+    expect(state.calls[fromStranger.sid]).toMatchObject({ status: "skipped" });
+    expect(state.calls[fromStranger.sid]?.reason).toContain("ZOHO_DESK_AUTO_CREATE_CONTACT");
+  });
+
   it("assigns the ticket to the agent's Desk login and routes it to the agent's department", async () => {
     scenario = await startScenario({
       agents: { agents: { [PRATEEK]: { name: "Prateek", department: "Sales", zohoAgentEmail: "prateek@acme.test", zohoDepartmentId: "1892000000082069" } } },
