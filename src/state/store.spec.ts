@@ -165,6 +165,40 @@ describe("journal", () => {
     expect(reopened.store.get("sid-a")?.step).toBe("recording");
   });
 
+  it("takes a write that failed part-way (a full disk) back out, so later steps still replay", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    const journal = (store as unknown as { journal: FileHandle }).journal;
+    const write = journal.write.bind(journal) as (text: string, position: number, encoding: string) => Promise<unknown>;
+    let failures = 1;
+    (journal as unknown as { write: typeof write }).write = async (text, position, encoding) => {
+      if (failures-- <= 0) return write(text, position, encoding);
+      await write(text.slice(0, -1), position, encoding);
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    };
+    // Longer than the line that follows it, so a piece of it would outlast that line.
+    await expect(store.update("sid-a", { step: "transcript", reason: "x".repeat(200) })).rejects.toThrow("ENOSPC");
+    await store.update("sid-b", { step: "recording" });
+    const lines = (await readFile(`${file}.journal`, "utf8")).split("\n");
+    expect(lines.slice(1).map((line) => (line ? JSON.parse(line).sid : ""))).toEqual(["sid-a", "sid-b", ""]);
+    await crash(store);
+
+    const reopened = await openStore();
+    expect(reopened.replayed).toBe(2);
+    expect(reopened.store.get("sid-a")?.step).toBe("recording");
+    expect(reopened.store.get("sid-b")?.step).toBe("recording");
+  });
+
+  it("refuses further writes, saying so, when a failed write cannot be taken back", async () => {
+    const { store } = await openStore();
+    const journal = (store as unknown as { journal: FileHandle }).journal;
+    (journal as unknown as { write: () => Promise<never> }).write = () => Promise.reject(new Error("EIO: i/o error, write"));
+    (journal as unknown as { truncate: () => Promise<never> }).truncate = () => Promise.reject(new Error("EIO: i/o error, ftruncate"));
+    await expect(store.update("sid-a", { step: "recording" })).rejects.toThrow("EIO: i/o error, write");
+    await expect(store.update("sid-b", { step: "recording" })).rejects.toThrow(/could not be written \(EIO: i\/o error, write\) nor repaired \(EIO: i\/o error, ftruncate\); restart/);
+    await crash(store);
+  });
+
   it("refuses a damaged line in the middle, naming it, and leaves the files alone", async () => {
     const { store } = await openStore();
     await store.update("sid-a", { step: "recording" });

@@ -41,6 +41,8 @@ export class StateStore {
   private compactWaiters: Waiter[] = [];
   private compactWanted = false;
   private draining: Promise<void> | null = null;
+  /** Set when a failed append could not be taken back out of the journal: no more writes until a restart. */
+  private broken: Error | null = null;
   private readonly now: () => Date;
   /** SIDs of pending calls, so a poll need not walk the whole history to find them. */
   private readonly pendingSids = new Set<string>();
@@ -181,12 +183,15 @@ export class StateStore {
         const batch = this.queued.splice(0);
         const text = batch.map((b) => b.text).join("");
         try {
+          if (this.broken) throw this.broken;
           if (!this.journal) throw new Error("state journal is closed");
-          await this.journal.write(text);
+          // At the acknowledged end, not the file position: after a failed write that is where the next line goes.
+          await this.journal.write(text, this.journalBytes, "utf8");
           await this.journal.datasync();
           this.journalBytes += Buffer.byteLength(text);
           batch.forEach((b) => b.resolve());
         } catch (error) {
+          await this.undoFailedAppend(error);
           batch.forEach((b) => b.reject(error));
         }
         if (this.journalBytes > Math.max(this.options.compactMinBytes ?? 256 * 1024, this.snapshotBytes)) this.compactWanted = true;
@@ -200,6 +205,24 @@ export class StateStore {
       } catch (error) {
         waiters.forEach((w) => w.reject(error));
       }
+    }
+  }
+
+  /**
+   * A write that failed part-way (a full disk, say) may have left a piece of a line in the journal.
+   * Later lines must not land after it: the next start would find a damaged line in the middle
+   * and refuse to run. So the journal is cut back to its last acknowledged byte.
+   */
+  private async undoFailedAppend(error: unknown): Promise<void> {
+    if (this.broken || !this.journal) return;
+    try {
+      await this.journal.truncate(this.journalBytes);
+      await this.journal.datasync();
+    } catch (truncateError) {
+      const reason = (truncateError as Error).message ?? String(truncateError);
+      this.broken = new Error(
+        `${this.journalFile} could not be written (${(error as Error).message ?? String(error)}) nor repaired (${reason}); restart the program once the disk is fixed`,
+      );
     }
   }
 
