@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { App } from "./app.js";
+import { errorMessage } from "./lib/errors.js";
 import { exitCodeFor, runCycle, type CycleReport } from "./pipeline/cycle.js";
 
 function describe(report: CycleReport, seconds: number, cpuMs: number): string {
@@ -39,12 +40,19 @@ export async function runDaemon(app: App, options: RunOptions): Promise<number> 
   for (;;) {
     const started = Date.now();
     const cpu = process.cpuUsage();
-    const report = await runCycle(ctx, { since: options.since });
-    const used = process.cpuUsage(cpu);
-    const line = describe(report, (Date.now() - started) / 1000, (used.user + used.system) / 1000);
-    if (eventful(report) || options.once || options.since) ctx.logger.info(line);
-    else ctx.logger.debug(line);
-    if (options.once || options.since) return exitCodeFor(report);
+    const report = await runCycle(ctx, { since: options.since }).catch((error: unknown) => {
+      if (options.once || options.since) throw error;
+      // A daemon left alone for months outlives a full disk or a bug one odd call trips: say so loudly, poll again.
+      ctx.logger.error({ err: error }, `Poll failed: ${errorMessage(error)}; trying again in ${config.pipeline.pollIntervalSeconds} s`);
+      return null;
+    });
+    if (report) {
+      const used = process.cpuUsage(cpu);
+      const line = describe(report, (Date.now() - started) / 1000, (used.user + used.system) / 1000);
+      if (eventful(report) || options.once || options.since) ctx.logger.info(line);
+      else ctx.logger.debug(line);
+      if (options.once || options.since) return exitCodeFor(report);
+    }
     if (ctx.stopping.aborted) return 0;
     const wait = Math.max(0, started + intervalMs - Date.now());
     await sleep(wait, undefined, { signal: ctx.stopping }).catch(() => undefined);

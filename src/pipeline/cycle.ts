@@ -45,7 +45,11 @@ export async function runCycle(ctx: PipelineContext, options: CycleOptions = {})
     if (scheduled.has(sid)) return;
     scheduled.add(sid);
     pool.add(async () => {
-      const outcome = await processCall(sid, ctx);
+      const outcome = await processCall(sid, ctx).catch((error: unknown): CallOutcome => {
+        // processCall records its own failures; this is one it could not record (the state file could not be written).
+        ctx.logger.error({ sid }, `Call ${sid} could not be processed: ${errorMessage(error)}; it is tried again next poll`);
+        return "failed";
+      });
       report.outcomes[outcome] += 1;
       handled += 1;
       if (backfill && (handled % 10 === 0 || handled === scheduled.size)) ctx.logger.info(`Backfill: ${handled} of ${scheduled.size} calls handled so far`);

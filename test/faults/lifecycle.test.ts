@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startScenario, type Scenario } from "../support/scenario.js";
 import { eventually, type RunningDaemon, type RunResult } from "../support/workspace.js";
-import { CHAT, expectTicketedOnce, LISTEN, logLines, RECORDING, requestsMatching, seedAnsweredCall } from "../support/faults.js";
+import { CALL_LIST, CHAT, expectTicketedOnce, LISTEN, logLines, RECORDING, requestsMatching, seedAnsweredCall } from "../support/faults.js";
 
 let scenario: Scenario | null = null;
 const daemons: RunningDaemon[] = [];
@@ -96,5 +96,46 @@ describe("shutdown", () => {
     expect(requestsMatching(sandbox.deepgram.service, "POST", LISTEN)).toHaveLength(2);
     expect(sandbox.exotel.recordingDownloads().filter((d) => d.sid === inFlight.sid)).toHaveLength(1);
     expect(requestsMatching(sandbox.exotel.service, "GET", RECORDING)).toHaveLength(2);
+  });
+});
+
+describe("the poll loop", () => {
+  it("polls again every POLL_INTERVAL_SECONDS after a poll whose call list failed, and tickets the call once Exotel answers", async () => {
+    scenario = await startScenario({ env: { POLL_INTERVAL_SECONDS: "1", LOG_LEVEL: "debug" } });
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    // Every try of the first poll (the first and three retries) fails.
+    sandbox.exotel.failNext(503, { times: 4 });
+
+    const daemon = workspace.start();
+    daemons.push(daemon);
+    await eventually(() => sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`).length > 0, 30_000, "the call to be ticketed by a later poll");
+    const callLists = requestsMatching(sandbox.exotel.service, "GET", CALL_LIST);
+    expect(callLists.slice(0, 5).map((r) => r.responseStatus)).toEqual([503, 503, 503, 503, 200]);
+    await eventually(async () => (await workspace.readLog()).split("Poll finished").length - 1 >= 4, 20_000, "two more polls");
+
+    expect(daemon.child.exitCode).toBeNull();
+    const result = await stopWith(daemon, "SIGINT", 35_000);
+    expect(result.code, daemon.output()).toBe(0);
+    await expectTicketedOnce(sandbox, workspace, sid);
+    expect(await workspace.readLog()).toContain("Could not read Exotel's call list to the end");
+  });
+
+  it("does not start a poll while the last one is still working, however long it takes", async () => {
+    scenario = await startScenario({ env: { POLL_INTERVAL_SECONDS: "1" }, sandbox: { latency: { deepgram: 3000 } } });
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    const daemon = workspace.start();
+    daemons.push(daemon);
+    await eventually(() => sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`).length > 0, 30_000, "the call to be ticketed");
+    await eventually(() => requestsMatching(sandbox.exotel.service, "GET", CALL_LIST).length >= 2, 10_000, "the next poll");
+    const result = await stopWith(daemon, "SIGINT", 35_000);
+    expect(result.code, daemon.output()).toBe(0);
+
+    const [transcription] = requestsMatching(sandbox.deepgram.service, "POST", LISTEN);
+    const ticketCreate = sandbox.zoho.desk.requests.find((r) => r.method === "POST" && r.path === "/api/v1/tickets")!;
+    const listsWhileBusy = requestsMatching(sandbox.exotel.service, "GET", CALL_LIST).filter((r) => r.receivedAt > transcription!.receivedAt && r.receivedAt < ticketCreate.receivedAt);
+    expect(listsWhileBusy).toHaveLength(0);
+    await expectTicketedOnce(sandbox, workspace, sid);
   });
 });
