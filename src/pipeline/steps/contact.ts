@@ -1,6 +1,5 @@
-import { DeferredError } from "../../lib/errors.js";
 import type { PipelineContext } from "../context.js";
-import { intentIsRecent } from "./intent.js";
+import { letSearchCatchUp } from "./intent.js";
 import { CallSkipped, required, type CallStep } from "./step.js";
 
 /**
@@ -27,14 +26,12 @@ async function lookUpOrCreate(sid: string, phone: string, ctx: PipelineContext) 
   const desk = required(ctx.desk, "help desk", sid);
   const remembered = ctx.store.contact(phone);
   if (remembered && ctx.now().getTime() - Date.parse(remembered.at) < CONTACT_MEMO_MS) return remembered.id;
-  const found = await desk.findContactByPhone(phone, sid);
+  let found = await desk.findContactByPhone(phone, sid);
+  const intentAt = found ? null : unansweredCreateFor(phone, ctx);
+  if (intentAt && (await letSearchCatchUp(intentAt, `a contact for ${phone}`, sid, ctx))) found = await desk.findContactByPhone(phone, sid);
   if (found) {
     await ctx.store.rememberContact(phone, found.id);
     return found.id;
-  }
-  const intentAt = unansweredCreateFor(phone, ctx);
-  if (intentAt && intentIsRecent(intentAt, ctx)) {
-    throw new DeferredError(`waiting for Zoho's search to show the contact created for ${phone} by a request that was not answered`);
   }
   if (!ctx.config.tickets.autoCreateContact) {
     throw new CallSkipped(`caller ${phone} is not a Zoho Desk contact and ZOHO_DESK_AUTO_CREATE_CONTACT is false`);

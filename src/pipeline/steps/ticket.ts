@@ -1,7 +1,6 @@
-import { DeferredError } from "../../lib/errors.js";
 import type { PipelineContext } from "../context.js";
 import { ticketDraft, transcriptGapOf } from "../ticket-content.js";
-import { intentIsRecent } from "./intent.js";
+import { letSearchCatchUp } from "./intent.js";
 import { required, type CallStep } from "./step.js";
 import type { CallState } from "../../state/model.js";
 
@@ -24,12 +23,13 @@ export const createTicket: CallStep = {
     const contactId = required(entry.contactId, "contact", sid);
     const intentAt = entry.intent?.kind === "ticket" ? entry.intent.at : null;
     if (intentAt || entry.lookupFirst) {
-      const existing = await desk.findTicketByCallSid(sid, { contactId, createdAfter: intentAt ? new Date(intentAt) : null });
+      const lookUp = () => desk.findTicketByCallSid(sid, { contactId, createdAfter: intentAt ? new Date(intentAt) : null });
+      let existing = await lookUp();
+      if (!existing && intentAt && (await letSearchCatchUp(intentAt, `a ticket for call ${sid}`, sid, ctx))) existing = await lookUp();
       if (existing) {
         ctx.logger.info({ sid, ticketId: existing.id }, `Found Zoho Desk ticket #${existing.number} (ID: ${existing.id}) already made for call ${sid}; not creating another`);
         return { set: { ticket: existing, intent: null } };
       }
-      if (intentAt && intentIsRecent(intentAt, ctx)) throw new DeferredError("waiting for Zoho's search to show a ticket created before a restart");
     }
     const parties = required(entry.parties, "parties", sid);
     const draft = ticketDraft(
