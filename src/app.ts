@@ -12,6 +12,9 @@ import { overlapMs } from "./pipeline/windows.js";
 import { acquireStateLock, type StateLock } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
 
+/** processed_calls.json is kept current while running, at no more than 2 % of the time (see StoreOptions.foldShare). */
+const STATE_FOLD_SHARE = 0.02;
+
 /**
  * The adapters pull in the service SDKs (a second of start-up together), so they load only once
  * the settings, the lock and the state are known to be good: a mistake there is reported at once.
@@ -72,6 +75,7 @@ export async function openApp(options: OpenOptions): Promise<App> {
     const opened = await StateStore.open(config.files.stateFile, {
       retentionDays: config.pipeline.stateRetentionDays,
       overlapMs: overlapMs(config.pipeline.recordingWaitMinutes),
+      foldShare: STATE_FOLD_SHARE,
     });
     store = opened.store;
     if (opened.migratedFrom) logger.info(`Migrated ${config.files.stateFile} from the old list of call SIDs (${store.size} calls, kept as done); the original is saved as ${config.files.stateFile}.v1-backup`);

@@ -36,6 +36,14 @@ async function crash(store: StateStore): Promise<void> {
   await (store as unknown as { journal: FileHandle }).journal.close();
 }
 
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function exists(target: string): Promise<boolean> {
   return stat(target).then(
     () => true,
@@ -305,6 +313,24 @@ describe("compaction", () => {
     expect((await readState()).generation).toBeGreaterThan(1);
     const journal = await readFile(`${file}.journal`, "utf8");
     expect(journal.length).toBeLessThan(1000);
+  });
+});
+
+describe("keeping the state file current (foldShare)", () => {
+  it("folds a step into the state file soon after it is saved, then again after a pause as long as the fold took, over the share", async () => {
+    const { store } = await openStore({ ...OPTIONS, foldShare: 0.5 });
+    await store.update("sid-a", { step: "recording" });
+    await waitFor(async () => (await readState()).calls["sid-a"]?.step === "recording");
+    await store.update("sid-a", { step: "transcript" });
+    await waitFor(async () => (await readState()).calls["sid-a"]?.step === "transcript");
+    expect(await readFile(`${file}.journal`, "utf8")).toMatch(/^\{"generation":\d+\}\n$/);
+  });
+
+  it("leaves the file to the journal when unset", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await readState()).calls["sid-a"]).toBeUndefined();
   });
 });
 

@@ -13,6 +13,13 @@ export interface StoreOptions {
   now?: () => Date;
   /** The journal is folded into the state file once it outgrows the file or this many bytes. */
   compactMinBytes?: number;
+  /**
+   * Keeps the state file itself current while the program runs: after a change, the journal is
+   * folded in once the time since the last fold is at least that fold's duration divided by this
+   * share (0.02: folding takes at most 2 % of the time). A small file is then rewritten within a
+   * fraction of a second of each step, a 50,000-call one every twenty seconds or so. Off when unset.
+   */
+  foldShare?: number;
 }
 
 /** A call the state has not seen before: pending at the first step. */
@@ -43,6 +50,9 @@ export class StateStore {
   private draining: Promise<void> | null = null;
   /** Set when a failed append could not be taken back out of the journal: no more writes until a restart. */
   private broken: Error | null = null;
+  private lastFoldMs = 0;
+  private lastFoldEndedAt = 0;
+  private foldTimer: NodeJS.Timeout | null = null;
   private readonly now: () => Date;
   /** SIDs of pending calls, so a poll need not walk the whole history to find them. */
   private readonly pendingSids = new Set<string>();
@@ -157,6 +167,8 @@ export class StateStore {
   }
 
   async close(): Promise<void> {
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = null;
     await this.compact();
     await this.journal?.close();
     this.journal = null;
@@ -190,6 +202,7 @@ export class StateStore {
           await this.journal.datasync();
           this.journalBytes += Buffer.byteLength(text);
           batch.forEach((b) => b.resolve());
+          this.scheduleFold();
         } catch (error) {
           await this.undoFailedAppend(error);
           batch.forEach((b) => b.reject(error));
@@ -206,6 +219,24 @@ export class StateStore {
         waiters.forEach((w) => w.reject(error));
       }
     }
+  }
+
+  /** See `foldShare`: a fold now if it has earned its time, else one timed for when it will have. */
+  private scheduleFold(): void {
+    const share = this.options.foldShare;
+    if (!share || this.foldTimer || this.compactWanted || !this.journal) return;
+    const waitMs = this.lastFoldEndedAt + this.lastFoldMs / share - Date.now();
+    if (waitMs <= 0) {
+      this.compactWanted = true;
+      return;
+    }
+    this.foldTimer = setTimeout(() => {
+      this.foldTimer = null;
+      if (!this.journal) return;
+      this.compactWanted = true;
+      this.kick();
+    }, waitMs);
+    this.foldTimer.unref();
   }
 
   /**
@@ -227,6 +258,16 @@ export class StateStore {
   }
 
   private async writeSnapshot(): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.foldJournal();
+    } finally {
+      this.lastFoldMs = performance.now() - started;
+      this.lastFoldEndedAt = Date.now();
+    }
+  }
+
+  private async foldJournal(): Promise<void> {
     this.prune();
     this.state.generation += 1;
     this.state.updatedAt = this.now().toISOString();

@@ -113,6 +113,8 @@ describe("the poll loop", () => {
     const callLists = requestsMatching(sandbox.exotel.service, "GET", CALL_LIST);
     expect(callLists.slice(0, 5).map((r) => r.responseStatus)).toEqual([503, 503, 503, 503, 200]);
     await eventually(async () => (await workspace.readLog()).split("Poll finished").length - 1 >= 4, 20_000, "two more polls");
+    // The state file itself (not only its journal) shows the call done while the program runs.
+    await eventually(async () => (await workspace.readState()).calls[sid]?.["status"] === "done", 10_000, "processed_calls.json to show the call done");
 
     expect(daemon.child.exitCode).toBeNull();
     const result = await stopWith(daemon, "SIGINT", 35_000);
