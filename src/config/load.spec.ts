@@ -67,6 +67,12 @@ describe("loadConfig", () => {
     expect(agents.byNumber.get("+919631084471")?.name).toBe("Prateek");
   });
 
+  it("spells the standard priorities as Zoho does and keeps a portal's own as written", async () => {
+    const priority = async (value: string) => (await loadConfig(dir, { ...REQUIRED, ...ZOHO, ZOHO_DESK_DEFAULT_PRIORITY: value })).config.tickets.defaultPriority;
+    expect(await priority("high")).toBe("High");
+    expect(await priority("P1 - Critical")).toBe("P1 - Critical");
+  });
+
   it("names every missing required variable, once each", async () => {
     const error = await problemsOf({ ZOHO_DESK_ENABLED: "false" });
     expect(error.problems.map((p) => [p.field, p.problem])).toEqual([

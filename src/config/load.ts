@@ -148,7 +148,7 @@ function buildConfig(cwd: string, envFile: string, env: ParsedEnv): Config {
     zoho,
     tickets: {
       departmentId: env.ZOHO_DESK_DEPARTMENT_ID,
-      defaultPriority: env.ZOHO_DESK_DEFAULT_PRIORITY ?? "Medium",
+      defaultPriority: standardPriority(env.ZOHO_DESK_DEFAULT_PRIORITY ?? "Medium"),
       autoCreateContact: env.ZOHO_DESK_AUTO_CREATE_CONTACT,
       missedCallTickets: env.MISSED_CALL_TICKETS,
     },
@@ -167,4 +167,12 @@ function buildConfig(cwd: string, envFile: string, env: ParsedEnv): Config {
     secrets,
     warnings: [],
   };
+}
+
+/**
+ * Zoho's priority picklist is case-sensitive and a portal may add its own values, so any value is
+ * taken as written, except that the standard ones are spelt as Zoho spells them ("high" → "High").
+ */
+function standardPriority(value: string): string {
+  return ["Low", "Medium", "High", "Urgent"].find((p) => p.toLowerCase() === value.toLowerCase()) ?? value;
 }

@@ -109,6 +109,17 @@ describe("decide", () => {
       expect(decide(call({ exotelDirection: "outbound-api", to: "09988776655" }), null, after(5))).toEqual({ action: "skip", reason: "no agent detected" });
     });
 
+    it("is skipped at once, recording or not, when outgoing or settled onto a number other than the ExoPhone", () => {
+      const skip = { action: "skip", reason: "no agent detected" };
+      expect(decide(call({ exotelDirection: "outbound-dial", to: "09988776655", recordingUrl: null }), null, after(1))).toEqual(skip);
+      expect(decide(call({ recordingUrl: null }), null, after(1))).toEqual(skip);
+    });
+
+    it("waits for the recording while an inbound call is still on the ExoPhone (it may be a missed call)", () => {
+      expect(decide(call({ to: "08047112233", recordingUrl: null }), null, after(1))).toEqual({ action: "wait", reason: "waiting for the recording" });
+      expect(decide(call({ to: "08047112233", recordingUrl: null }), null, after(31))).toEqual({ action: "missed", reason: "no agent answered" });
+    });
+
     it("waits while an inbound call has not settled (To may still be the ExoPhone)", () => {
       expect(decide(call({ durationSeconds: null, endedAt: null }), null, { now: new Date("2025-11-20T04:12:00.000Z"), recordingWaitMs: RECORDING_WAIT_MS })).toEqual({
         action: "wait",

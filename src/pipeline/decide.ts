@@ -31,7 +31,20 @@ function unansweredInbound(call: CallRecord, settled: boolean): boolean {
   if (!isInbound(call)) return false;
   if (call.agentLegStatus && UNANSWERED.has(call.agentLegStatus)) return true;
   if (call.conversationSeconds === 0 && call.durationSeconds !== null) return true;
-  return settled && !call.recordingUrl && call.exoPhone !== null && call.to.replace(/\D/g, "").endsWith(call.exoPhone.replace(/\D/g, "").slice(-10));
+  return settled && !call.recordingUrl && toIsExoPhone(call);
+}
+
+function toIsExoPhone(call: CallRecord): boolean {
+  return call.exoPhone !== null && call.to.replace(/\D/g, "").endsWith(call.exoPhone.replace(/\D/g, "").slice(-10));
+}
+
+/**
+ * No known agent, and no later news can change that: an outgoing call, or an incoming one Exotel
+ * has settled onto a number other than the ExoPhone. (An incoming call still on the ExoPhone may
+ * yet turn out missed, which the wait for its recording tells.)
+ */
+function surelyNoAgent(call: CallRecord, parties: CallParties | null): boolean {
+  return !parties && (!isInbound(call) || (call.durationSeconds !== null && !toIsExoPhone(call)));
 }
 
 export function decide(call: CallRecord, parties: CallParties | null, options: DecideOptions): Decision {
@@ -42,6 +55,7 @@ export function decide(call: CallRecord, parties: CallParties | null, options: D
   const waitedMs = options.now.getTime() - callEndedAt(call);
   const waitOver = waitedMs >= options.recordingWaitMs;
   if (unansweredInbound(call, waitOver)) return { action: "missed", reason: "no agent answered" };
+  if (surelyNoAgent(call, parties)) return { action: "skip", reason: "no agent detected" };
   if (!call.recordingUrl && !waitOver) return { action: "wait", reason: "waiting for the recording" };
   if (!parties) {
     // Until Exotel settles an inbound call, `To` is the ExoPhone rather than the agent.
