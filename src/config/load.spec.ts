@@ -205,6 +205,14 @@ describe("loadConfig", () => {
     });
   });
 
+  it("takes a service address as an origin only, except OpenAI's base URL", async () => {
+    const error = await problemsOf({ ...REQUIRED, ...ZOHO, EXOTEL_API_DOMAIN: "https://api.in.exotel.com/v1/Accounts/acme1", ZOHO_DESK_API_DOMAIN: "desk.zoho.in/" });
+    expect(error.problems.map((p) => p.field)).toEqual(["EXOTEL_API_DOMAIN"]);
+    expect(error.problems[0]?.problem).toBe("has a path after the host name; give only the start of the address, e.g. https://api.exotel.com.");
+    const { config } = await loadConfig(dir, { ...REQUIRED, ...ZOHO, ZOHO_DESK_API_DOMAIN: "desk.zoho.in/", OPENAI_BASE_URL: "http://127.0.0.1:9000/v1/" });
+    expect(config.openai.baseUrl).toBe("http://127.0.0.1:9000/v1");
+  });
+
   describe("secrets", () => {
     it("are never echoed in configuration problems", async () => {
       const error = await problemsOf({

@@ -41,7 +41,8 @@ const wholeNumber = (fallback: number, min: number, max: number) =>
       }
       return number;
     });
-const origin = (fallback: string) =>
+/** A service's address: an origin only, or (`withPath`) a base URL such as OpenAI's `…/v1`. */
+const origin = (fallback: string, withPath = false) =>
   z
     .string()
     .trim()
@@ -53,6 +54,10 @@ const origin = (fallback: string) =>
         const url = new URL(withScheme);
         if (url.username || url.password) {
           ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
+          return z.NEVER;
+        }
+        if (!withPath && url.pathname.replace(/\/+$/, "") !== "") {
+          ctx.addIssue({ code: "custom", message: `has a path after the host name; give only the start of the address, e.g. ${fallback}` });
           return z.NEVER;
         }
         return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
@@ -83,7 +88,7 @@ export const EnvSchema = z.object({
   DEEPGRAM_LANGUAGE: optionalText(),
   DEEPGRAM_MAX_PARALLEL: wholeNumber(5, 1, 100),
   OPENAI_API_KEY: optionalText(),
-  OPENAI_BASE_URL: origin("https://api.openai.com/v1"),
+  OPENAI_BASE_URL: origin("https://api.openai.com/v1", true),
   OPENAI_MODEL: optionalText(),
   ZOHO_DESK_ENABLED: flag(true),
   ZOHO_DESK_ORG_ID: optionalText(),
