@@ -2,7 +2,7 @@ import { DeferredError, errorMessage } from "../lib/errors.js";
 import { FINISHED_CALL_DROPS, stepIndex, type CallState } from "../state/model.js";
 import type { PipelineContext } from "./context.js";
 import { CALL_STEPS, CallSkipped } from "./steps/index.js";
-import { ticketSubject, transcriptGapOf } from "./ticket-content.js";
+import { ticketSubject, transcriptComments, transcriptGapOf } from "./ticket-content.js";
 
 /** How one pass over a call ended. */
 export type CallOutcome = "done" | "skipped" | "waiting" | "blocked" | "failed" | "gave-up" | "dry-run" | "interrupted";
@@ -56,14 +56,27 @@ async function recordFailure(sid: string, error: unknown, ctx: PipelineContext):
 /** ZOHO_DESK_ENABLED=false: say once what the ticket would be, and leave the call pending for a real run. */
 async function previewDryRun(sid: string, entry: Readonly<CallState>, ctx: PipelineContext): Promise<CallOutcome> {
   if (!entry.dryRunLogged && entry.parties && entry.call) {
-    const subject = ticketSubject({
+    const content = {
       call: entry.call,
       parties: entry.parties,
       analysis: entry.plan === "missed" ? null : (entry.analysis ?? null),
       transcript: entry.transcript ?? null,
       transcriptGap: transcriptGapOf(entry),
-    });
-    ctx.logger.info({ sid }, `Dry run (ZOHO_DESK_ENABLED=false): would create ticket "${subject}" for call ${sid}`);
+    };
+    const department = entry.parties.agent.zohoDepartmentId ?? ctx.config.tickets.departmentId ?? "ZOHO_DESK_DEPARTMENT_ID";
+    const note =
+      entry.plan === "missed"
+        ? "no note"
+        : (() => {
+            const parts = transcriptComments(sid, content.transcript, content.transcriptGap);
+            const characters = parts.reduce((n, part) => n + part.content.length, 0);
+            return `a private note of ${characters} characters${parts.length > 1 ? ` in ${parts.length} parts` : ""}`;
+          })();
+    ctx.logger.info(
+      { sid },
+      `Dry run (ZOHO_DESK_ENABLED=false): would create ticket "${ticketSubject(content)}" for call ${sid}: ` +
+        `contact ${entry.parties.customerNumber}, agent ${entry.parties.agent.name}, priority ${ctx.config.tickets.defaultPriority}, department ${department}, with ${note}`,
+    );
     await ctx.store.update(sid, { dryRunLogged: true });
   }
   return "dry-run";

@@ -158,7 +158,9 @@ describe("which calls become tickets", () => {
     expect((await workspace.run()).code).toBe(0);
     expect(sandbox.zoho.desk.requests).toHaveLength(0);
     expect(sandbox.zoho.accounts.requests).toHaveLength(0);
-    expect(await workspace.readLog()).toMatch(/Dry run \(ZOHO_DESK_ENABLED=false\): would create ticket "Call from \+919876543210 - .+" for call/);
+    expect(await workspace.readLog()).toMatch(
+      new RegExp(`Dry run \\(ZOHO_DESK_ENABLED=false\\): would create ticket "Call from \\+919876543210 - .+" for call ${sid}: contact \\+919876543210, agent Prateek, priority Medium, department \\d+, with a private note of \\d+ characters`),
+    );
     expect((await workspace.readState()).calls[sid]).toMatchObject({ status: "pending", step: "analysis" });
 
     await workspace.writeEnv({ ...env, ZOHO_DESK_ENABLED: "true" });
