@@ -12,8 +12,8 @@ import { overlapMs } from "./pipeline/windows.js";
 import { acquireStateLock, type StateLock } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
 
-/** processed_calls.json is kept current while running, at no more than 2 % of the time (see StoreOptions.foldShare). */
-const STATE_FOLD_SHARE = 0.02;
+/** processed_calls.json is kept current while running, at no more than 1 % of the time (see StoreOptions.foldShare). */
+const STATE_FOLD_SHARE = 0.01;
 
 /**
  * The adapters pull in the service SDKs (a second of start-up together), so they load only once

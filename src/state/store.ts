@@ -16,8 +16,8 @@ export interface StoreOptions {
   /**
    * Keeps the state file itself current while the program runs: after a change, the journal is
    * folded in once the time since the last fold is at least that fold's duration divided by this
-   * share (0.02: folding takes at most 2 % of the time). A small file is then rewritten within a
-   * fraction of a second of each step, a 50,000-call one every twenty seconds or so. Off when unset.
+   * share (0.01: folding takes at most 1 % of the time). A small file is then rewritten within a
+   * second of each step, a 50,000-call one (half a second to fold) about every minute. Off when unset.
    */
   foldShare?: number;
 }
