@@ -56,7 +56,13 @@ async function sendRecording(url: URL, init: RequestInit, upload: RecordingUploa
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
   headers["content-length"] = String(upload.bytes);
-  const request = (url.protocol === "https:" ? https : http).request(url, { method: init.method ?? "POST", headers, agent, signal: init.signal ?? undefined });
+  let request: http.ClientRequest;
+  try {
+    request = (url.protocol === "https:" ? https : http).request(url, { method: init.method ?? "POST", headers, agent, signal: init.signal ?? undefined });
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
 
   return new Promise<Response>((resolve, reject) => {
     let answered = false;
