@@ -28,9 +28,9 @@ export class RecordingUpload extends Readable {
  */
 const UPLOAD_BUFFER_BYTES = 256 * 1024;
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true }),
+const transports: Record<string, { request: typeof http.request; agent: http.Agent }> = {
+  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true }) },
+  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true }) },
 };
 
 /** Statuses whose answers have no body (a Response refuses one). */
@@ -50,15 +50,15 @@ export function uploadFetch(fallback: typeof fetch = globalThis.fetch): typeof f
 }
 
 async function sendRecording(url: URL, init: RequestInit, upload: RecordingUpload): Promise<Response> {
-  const agent = url.protocol === "https:" ? agents["https:"] : url.protocol === "http:" ? agents["http:"] : null;
-  if (!agent) throw new TypeError(`cannot upload to a ${url.protocol} address`);
+  const transport = transports[url.protocol];
+  if (!transport) throw new TypeError(`cannot upload to a ${url.protocol} address`);
   const file = await open(upload.path, "r");
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
   headers["content-length"] = String(upload.bytes);
   let request: http.ClientRequest;
   try {
-    request = (url.protocol === "https:" ? https : http).request(url, { method: init.method ?? "POST", headers, agent, signal: init.signal ?? undefined });
+    request = transport.request(url, { method: init.method ?? "POST", headers, agent: transport.agent, signal: init.signal ?? undefined });
   } catch (error) {
     await file.close();
     throw error;
