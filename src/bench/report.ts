@@ -150,7 +150,7 @@ function stateSection(results: BenchResults): string[] {
     "",
     markdownTable(["History", "State file", "Polls", "CPU ms/poll (mean)", "CPU ms/poll (median)", "Poll s (mean)", "Calls listed per poll", "Ticketed per poll", "First poll CPU ms", "Process CPU ms", "Peak RSS MB"], loops),
     "",
-    "Saving a step: the program's own state store opened on such a file (in the benchmark's process), saving twelve steps for each new call one after another (journal append + fsync each); " +
+    "Saving a step: the program's own state store opened on such a file (in the benchmark's process), saving eleven steps for each new call one after another (journal append + fsync each); " +
       "the two stores take turns call by call, so disk and machine load weigh on both alike, and the first ten calls are a warm-up. " +
       "The fold (rewriting the whole file) happens at start, at shutdown, whenever the journal grows as large as the file, and, in the running program, soon after changes but at most 1 % of the time (the looping runs above include those); here its amortized share per write is the size-triggered one: the fold's time × journal bytes per write ÷ file size.",
     "",

@@ -56,7 +56,6 @@ function stepChanges(i: number, now: string): Array<Partial<CallState>> {
     { intent: { kind: "ticket", at: now } },
     { step: "ticket", ticket: { id: "1892000000100003", number: "101", webUrl: null }, intent: null },
     { intent: { kind: "comment", part: 1, at: now } },
-    { commentIds: ["1892000000100005"], intent: null },
     { step: "comments", commentIds: ["1892000000100005"], intent: null },
     { step: "done", status: "done", doneAt: now, lastError: null, reason: null },
   ];
@@ -98,7 +97,7 @@ async function saveCall(s: OpenStore, i: number, record: boolean): Promise<void>
 
 /**
  * The cost of saving a step with each number of finished calls in the file: the program's own
- * store opened on such a file, saving the twelve steps of `calls` new calls one after another.
+ * store opened on such a file, saving the eleven steps of `calls` new calls one after another.
  * The stores take turns call by call, so a busy disk or machine weighs on all of them alike.
  */
 export async function measureStateWrites(histories: readonly number[], calls: number, warmUpCalls = 10): Promise<StateWriteResult[]> {
