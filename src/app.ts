@@ -12,8 +12,12 @@ import { overlapMs } from "./pipeline/windows.js";
 import { acquireStateLock, type StateLock } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
 
-/** processed_calls.json is kept current while running, at no more than 1 % of the time (see StoreOptions.foldShare). */
+/**
+ * processed_calls.json is kept current while running: within about two seconds of a step, at no
+ * more than 1 % of the time (see StoreOptions.foldShare and foldDelayMs).
+ */
 const STATE_FOLD_SHARE = 0.01;
+const STATE_FOLD_DELAY_MS = 2_000;
 
 /**
  * The adapters pull in the service SDKs (a second of start-up together), so they load only once
@@ -76,6 +80,7 @@ export async function openApp(options: OpenOptions): Promise<App> {
       retentionDays: config.pipeline.stateRetentionDays,
       overlapMs: overlapMs(config.pipeline.recordingWaitMinutes),
       foldShare: STATE_FOLD_SHARE,
+      foldDelayMs: STATE_FOLD_DELAY_MS,
     });
     store = opened.store;
     if (opened.migratedFrom) logger.info(`Migrated ${config.files.stateFile} from the old list of call SIDs (${store.size} calls, kept as done); the original is saved as ${config.files.stateFile}.v1-backup`);

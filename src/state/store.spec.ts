@@ -326,6 +326,19 @@ describe("keeping the state file current (foldShare)", () => {
     expect(await readFile(`${file}.journal`, "utf8")).toMatch(/^\{"generation":\d+\}\n$/);
   });
 
+  it("waits foldDelayMs after a change, so the steps saved meanwhile share one fold", async () => {
+    const { store } = await openStore({ ...OPTIONS, foldShare: 0.5, foldDelayMs: 1_000 });
+    const generation = (await readState()).generation;
+    await store.update("sid-a", { step: "recording" });
+    await store.update("sid-a", { step: "transcript" });
+    await store.update("sid-b", { step: "recording" });
+    expect((await readState()).calls["sid-a"]).toBeUndefined();
+    await waitFor(async () => (await readState()).calls["sid-b"]?.step === "recording");
+    const state = await readState();
+    expect(state.calls["sid-a"]?.step).toBe("transcript");
+    expect(state.generation).toBe(generation + 1);
+  });
+
   it("leaves the file to the journal when unset", async () => {
     const { store } = await openStore();
     await store.update("sid-a", { step: "recording" });
