@@ -1,10 +1,9 @@
 import { createWriteStream, promises as fs } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import type { AxiosInstance } from "axios";
 import type { Config } from "../config/config.js";
 import { ServiceError } from "../lib/errors.js";
-import { createHttpClient, networkError, retryAfterMs, statusError } from "../lib/http.js";
+import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
 import { ExotelCallPage, RestException } from "./schema.js";
@@ -26,7 +25,7 @@ const EXOTEL_HOST = /(^|\.)exotel\.(com|in)$/i;
 
 /** The raw HTTP side of Exotel: Basic auth, RestException errors, retries within the account's budget. */
 export class ExotelClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly authorization: string;
   private readonly apiHost: string;
 
@@ -44,7 +43,7 @@ export class ExotelClient {
     return this.withRetries(this.deps.limiter, async () => {
       let response;
       try {
-        response = await this.http.get<string>(pathAndQuery, { headers: { Authorization: this.authorization, Accept: "application/json" } });
+        response = await this.http.text({ url: pathAndQuery, headers: { Authorization: this.authorization, Accept: "application/json" } });
       } catch (error) {
         throw networkError(error, "exotel", "list calls");
       }
@@ -75,10 +74,9 @@ export class ExotelClient {
     return this.withRetries(this.deps.downloadLimiter, async () => {
       let response;
       try {
-        response = await this.http.get<Readable>(target.toString(), {
-          baseURL: undefined,
-          responseType: "stream",
-          timeout: 300_000,
+        response = await this.http.stream({
+          url: target.toString(),
+          timeoutMs: 300_000,
           headers: withCredentials ? { Authorization: this.authorization } : {},
         });
       } catch (error) {

@@ -1,24 +1,71 @@
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import axios, { AxiosError, type AxiosInstance } from "axios";
+import type { Readable } from "node:stream";
+import { Agent, request as undiciRequest } from "undici";
 import { ServiceError, type ServiceName } from "./errors.js";
 
 /** Socket errors after which the request cannot have reached the service. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ECONNABORTED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
-export function createHttpClient(baseURL: string, timeoutMs: number): AxiosInstance {
-  return axios.create({
-    baseURL,
-    timeout: timeoutMs,
-    // Statuses are ours to interpret (a Zoho 204, Exotel's RestException bodies): never throw on them.
-    validateStatus: () => true,
-    // Responses are parsed by each adapter's zod schemas; keep the raw text so a garbage body is reported, not guessed at.
-    responseType: "text",
-    transformResponse: [(data: unknown) => data],
-    maxRedirects: 0,
-    httpAgent: new HttpAgent({ keepAlive: true }),
-    httpsAgent: new HttpsAgent({ keepAlive: true }),
-  });
+const USER_AGENT = "zoho-call-tickets";
+
+export interface HttpRequest {
+  method?: "GET" | "POST";
+  /** Relative to the client's base URL, or a whole URL (a recording on another host). */
+  url: string;
+  query?: Record<string, string>;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Longest silence allowed while waiting for the answer's headers or between pieces of its body. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  data: T;
+}
+
+/** The little of HTTP the adapters need: an answer whatever its status, as text or as a stream. */
+export interface HttpClient {
+  text(request: HttpRequest): Promise<HttpResponse<string>>;
+  /** The body is left unread: the caller must consume or destroy it. */
+  stream(request: HttpRequest): Promise<HttpResponse<Readable>>;
+}
+
+/**
+ * An HTTP client for one service, on undici's keep-alive connection pool. Statuses are the
+ * adapters' to interpret (a Zoho 204, Exotel's RestException bodies), so no status throws; only
+ * a failure to get an answer does, which `networkError` turns into a ServiceError.
+ *
+ * undici rather than axios: one request and its answer cost about a third of axios's CPU, and a
+ * streamed recording passes through fewer layers (bench/RESULTS.md has the measurements).
+ */
+export function createHttpClient(baseURL: string, timeoutMs: number): HttpClient {
+  const base = baseURL.replace(/\/+$/, "");
+  const dispatcher = new Agent();
+  const send = (request: HttpRequest) => {
+    const url = /^https?:\/\//i.test(request.url) ? new URL(request.url) : new URL(`${base}/${request.url.replace(/^\/+/, "")}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    const timeout = request.timeoutMs ?? timeoutMs;
+    return undiciRequest(url, {
+      dispatcher,
+      method: request.method ?? "GET",
+      headers: { "user-agent": USER_AGENT, ...request.headers },
+      body: request.body,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+  };
+  return {
+    async text(request) {
+      const response = await send(request);
+      return { status: response.statusCode, headers: response.headers, data: await response.body.text() };
+    },
+    async stream(request) {
+      const response = await send(request);
+      return { status: response.statusCode, headers: response.headers, data: response.body };
+    },
+  };
 }
 
 /** `Retry-After` as seconds or an HTTP date, `retry-after-ms` as milliseconds; null when absent or unreadable. */
@@ -35,13 +82,13 @@ export function retryAfterMs(headers: Record<string, unknown> | undefined, now =
 }
 
 /**
- * Turns a failure to get any answer (refused, dropped, timed out) into a ServiceError. The axios
- * error itself is not kept: its request config carries the credentials.
+ * Turns a failure to get any answer (refused, dropped, timed out) into a ServiceError. The
+ * original error is not kept: it may carry the request, and the request carries credentials.
  */
 export function networkError(error: unknown, service: ServiceName, operation: string, callSid?: string): ServiceError {
   if (error instanceof ServiceError) return error;
-  const code = error instanceof AxiosError ? (error.code ?? null) : ((error as NodeJS.ErrnoException)?.code ?? null);
-  const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+  const code = (error as NodeJS.ErrnoException | null)?.code ?? null;
+  const timedOut = code !== null && TIMEOUT_CODES.has(code);
   const notSent = code !== null && NOT_SENT_CODES.has(code);
   const what = timedOut ? "timed out" : notSent ? "could not connect" : "connection failed";
   return new ServiceError(`${service}: ${operation} ${what}${code ? ` (${code})` : ""}`, {

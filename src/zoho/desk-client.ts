@@ -1,8 +1,7 @@
-import type { AxiosInstance } from "axios";
 import type { z } from "zod";
 import type { ZohoConfig } from "../config/config.js";
 import { DeferredError, ServiceError } from "../lib/errors.js";
-import { createHttpClient, networkError, retryAfterMs, statusError } from "../lib/http.js";
+import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
@@ -36,7 +35,7 @@ const SETUP_ERRORS = new Set(["OAUTH_ORG_MISMATCH", "SCOPE_MISMATCH", "UNAUTHORI
  * INVALID_OAUTH, the shared concurrency cap, and Zoho's error bodies turned into our errors.
  */
 export class DeskClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private lastSetupWarning = "";
   /**
    * Until then Desk's daily credits are spent. Requests are deferred at once rather than queued
@@ -108,11 +107,11 @@ export class DeskClient {
 
   private async exchange(request: DeskRequest<unknown>, token: string) {
     try {
-      return await this.http.request<string>({
+      return await this.http.text({
         method: request.method,
         url: request.path,
-        params: request.query,
-        data: request.body === undefined ? undefined : JSON.stringify(request.body),
+        query: request.query,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
         headers: {
           Authorization: `Zoho-oauthtoken ${token}`,
           orgId: this.config.orgId,

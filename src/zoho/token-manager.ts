@@ -1,7 +1,6 @@
-import type { AxiosInstance } from "axios";
 import type { ZohoConfig } from "../config/config.js";
 import { DeferredError, ServiceError } from "../lib/errors.js";
-import { createHttpClient, networkError } from "../lib/http.js";
+import { createHttpClient, networkError, type HttpClient } from "../lib/http.js";
 import type { Logger } from "../log.js";
 import { TokenResponse } from "./schema.js";
 
@@ -39,7 +38,7 @@ export class ZohoTokenManager {
   private throttlePauseMs = THROTTLE_PAUSE_MS.first;
   private readonly recent: number[] = [];
   private stopped: string | null = null;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly now: () => number;
 
   constructor(
@@ -93,7 +92,7 @@ export class ZohoTokenManager {
     });
     let response;
     try {
-      response = await this.http.post<string>("/oauth/v2/token", form.toString(), { headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      response = await this.http.text({ method: "POST", url: "/oauth/v2/token", body: form.toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     } catch (error) {
       throw this.unavailable(`Zoho sign-in is unreachable (${networkError(error, "zoho-accounts", "refresh token").message})`);
     }
