@@ -339,6 +339,25 @@ describe("keeping the state file current (foldShare)", () => {
     expect(state.generation).toBe(generation + 1);
   });
 
+  it("folds a large file only once the journal holds a sixty-fourth of it, so a long history does not make each step dearer", async () => {
+    const calls: Record<string, CallState> = {};
+    for (let i = 0; i < 6_000; i++) calls[`old-${i}`] = call("done", 86_400_000, { ticket: { id: `${i}`.padStart(18, "7"), number: `${i}` } });
+    await writeFile(file, JSON.stringify({ version: 2, generation: 1, watermark: null, calls, contacts: {} }, null, 1));
+    const { store } = await openStore({ ...OPTIONS, foldShare: 0.5 });
+    const size = (await readFile(file)).length;
+    expect(size).toBeGreaterThan(1024 * 1024);
+    const generation = (await readState()).generation;
+    await store.update("sid-a", { step: "recording" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await readState()).generation).toBe(generation);
+    let updates = 1;
+    while ((await readFile(`${file}.journal`)).length < size / 64) await store.update(`sid-${updates++}`, { step: "recording" });
+    await store.update(`sid-${updates++}`, { step: "recording" });
+    await waitFor(async () => (await readState()).generation > generation);
+    expect((await readState()).calls["sid-a"]?.step).toBe("recording");
+    expect(updates).toBeGreaterThan(50);
+  });
+
   it("leaves the file to the journal when unset", async () => {
     const { store } = await openStore();
     await store.update("sid-a", { step: "recording" });

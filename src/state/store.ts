@@ -17,17 +17,26 @@ export interface StoreOptions {
    * Keeps the state file itself current while the program runs: after a change, the journal is
    * folded in once the time since the last fold is at least that fold's duration divided by this
    * share (0.01: folding takes at most 1 % of the time), and no sooner than `foldDelayMs` after
-   * that change. Off when unset.
+   * that change. A file larger than LARGE_STATE_BYTES also waits until the journal holds a
+   * sixty-fourth of its size, so its folds stay a small part of the work they record. Off when unset.
    */
   foldShare?: number;
   /**
    * How long a change waits before it is folded in, so the steps of the calls in flight share one
    * fold instead of each paying for its own (a fold fsyncs two files and a folder, whatever it
-   * holds). With 2,000 a small file is current within about two seconds of each step, a
-   * 50,000-call one (half a second to fold) about every minute. Default 0.
+   * holds). With 2,000 a small file is current within about two seconds of each step. Default 0.
    */
   foldDelayMs?: number;
 }
+
+/**
+ * Up to this size (a couple of thousand calls) rewriting the state file takes milliseconds and
+ * it is kept current within `foldDelayMs`. A larger one takes up to a second (50,000 calls: 30 MB);
+ * folding it after every few steps would make a poll cost more the longer the history, so it
+ * waits for journal bytes worth a sixty-fourth of the file: about 200 calls at 50,000.
+ */
+const LARGE_STATE_BYTES = 1024 * 1024;
+const LARGE_STATE_JOURNAL_SHARE = 1 / 64;
 
 /** A call the state has not seen before: pending at the first step. */
 function newCall(at: string): CallState {
@@ -232,6 +241,7 @@ export class StateStore {
   private scheduleFold(): void {
     const share = this.options.foldShare;
     if (!share || this.foldTimer || this.compactWanted || !this.journal) return;
+    if (this.snapshotBytes > LARGE_STATE_BYTES && this.journalBytes < this.snapshotBytes * LARGE_STATE_JOURNAL_SHARE) return;
     const waitMs = Math.max(this.options.foldDelayMs ?? 0, this.lastFoldEndedAt + this.lastFoldMs / share - Date.now());
     if (waitMs <= 0) {
       this.compactWanted = true;
