@@ -341,7 +341,7 @@ describe("keeping the state file current (foldShare)", () => {
 
   it("folds a large file only once the journal holds a sixty-fourth of it, so a long history does not make each step dearer", async () => {
     const calls: Record<string, CallState> = {};
-    for (let i = 0; i < 6_000; i++) calls[`old-${i}`] = call("done", 86_400_000, { ticket: { id: `${i}`.padStart(18, "7"), number: `${i}` } });
+    for (let i = 0; i < 6_000; i++) calls[`old-${i}`] = call("done", 86_400_000, { ticket: { id: `${i}`.padStart(18, "7"), number: `${i}`, webUrl: null } });
     await writeFile(file, JSON.stringify({ version: 2, generation: 1, watermark: null, calls, contacts: {} }, null, 1));
     const { store } = await openStore({ ...OPTIONS, foldShare: 0.5 });
     const size = (await readFile(file)).length;
