@@ -13,8 +13,8 @@ import { acquireStateLock, type StateLock } from "./state/lock.js";
 import { StateStore } from "./state/store.js";
 
 /**
- * processed_calls.json is kept current while running: within about two seconds of a step, at no
- * more than 1 % of the time (see StoreOptions.foldShare and foldDelayMs).
+ * processed_calls.json is kept current while running: within about two seconds of a step (a file
+ * over 1 MB less often), at no more than 1 % of the time (see StoreOptions.foldShare and foldDelayMs).
  */
 const STATE_FOLD_SHARE = 0.01;
 const STATE_FOLD_DELAY_MS = 2_000;
