@@ -19,16 +19,21 @@ async function laggingScenario() {
   return scenario;
 }
 
+/** Starts the daemon, kills it while Desk holds its POST to `path` under `kind`, then lets Desk answer again. */
+async function killInsideDeskWrite(path: string, kind: "stall" | "commit-then-stall"): Promise<void> {
+  const { sandbox, workspace } = scenario!;
+  sandbox.zoho.desk.faults.add({ match: { method: "POST", path }, fault: { kind } });
+  const daemon = workspace.start([]);
+  await stalled(sandbox.zoho.desk, daemon);
+  await killNow(daemon);
+  sandbox.zoho.desk.faults.clear();
+}
+
 describe("killed inside a write while Zoho's search lags behind", () => {
   it("creates one ticket when killed after the ticket was committed", async () => {
     const { sandbox, workspace } = await laggingScenario();
     const call = seedSample(sandbox, sampleCall("broadband-down"));
-    sandbox.zoho.desk.faults.add({ match: { method: "POST", path: DESK.tickets }, fault: { kind: "commit-then-stall" } });
-
-    const daemon = workspace.start([]);
-    await stalled(sandbox.zoho.desk, daemon);
-    await killNow(daemon);
-    sandbox.zoho.desk.faults.clear();
+    await killInsideDeskWrite(DESK.tickets, "commit-then-stall");
 
     const runs = await runUntilSettled(workspace, [call.sid], { maxRuns: 20, pauseMs: 100 });
     // The restart searched before the index had the ticket, waited instead of creating another, looked again and finished.
@@ -43,12 +48,7 @@ describe("killed inside a write while Zoho's search lags behind", () => {
     const agent = SAMPLE_AGENTS[0]!.number;
     const first = seedConversation(sandbox, { tag: "first call", customer, agent, startedAt: new Date(Date.now() - 12 * 60_000) });
     const second = seedConversation(sandbox, { tag: "second call", customer, agent, startedAt: new Date(Date.now() - 8 * 60_000) });
-    sandbox.zoho.desk.faults.add({ match: { method: "POST", path: DESK.contacts }, fault: { kind: "commit-then-stall" } });
-
-    const daemon = workspace.start([]);
-    await stalled(sandbox.zoho.desk, daemon);
-    await killNow(daemon);
-    sandbox.zoho.desk.faults.clear();
+    await killInsideDeskWrite(DESK.contacts, "commit-then-stall");
     expect(sandbox.zoho.contacts()).toHaveLength(1);
 
     const runs = await runUntilSettled(workspace, [first.sid, second.sid], { maxRuns: 20, pauseMs: 100 });
@@ -60,12 +60,7 @@ describe("killed inside a write while Zoho's search lags behind", () => {
     const { sandbox, workspace } = await laggingScenario();
     const call = seedSample(sandbox, sampleCall("broadband-down"));
     // The create is held before Desk acts on it, so the killed program's intent had no effect.
-    sandbox.zoho.desk.faults.add({ match: { method: "POST", path: DESK.tickets }, fault: { kind: "stall" } });
-
-    const daemon = workspace.start([]);
-    await stalled(sandbox.zoho.desk, daemon);
-    await killNow(daemon);
-    sandbox.zoho.desk.faults.clear();
+    await killInsideDeskWrite(DESK.tickets, "stall");
     expect(sandbox.zoho.tickets()).toHaveLength(0);
 
     const run = await workspace.run(["--once"]);
