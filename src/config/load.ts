@@ -101,7 +101,7 @@ function buildConfig(cwd: string, envFile: string, env: ParsedEnv): Config {
         refreshToken: env.ZOHO_DESK_REFRESH_TOKEN ?? "",
         clientId: env.ZOHO_DESK_CLIENT_ID ?? "",
         clientSecret: env.ZOHO_DESK_CLIENT_SECRET ?? "",
-        deskApiUrl: `${env.ZOHO_DESK_API_DOMAIN.replace(/\/api\/v1$/, "")}/api/v1`,
+        deskApiUrl: `${env.ZOHO_DESK_API_DOMAIN}/api/v1`,
         accountsUrl: env.ZOHO_ACCOUNTS_URL ? new URL(env.ZOHO_ACCOUNTS_URL).origin : (accountsUrlFor(env.ZOHO_DESK_API_DOMAIN) ?? ""),
         maxParallel: env.ZOHO_DESK_MAX_PARALLEL,
         searchSettleSeconds: env.ZOHO_SEARCH_SETTLE_SECONDS,

@@ -64,14 +64,7 @@ async function previewDryRun(sid: string, entry: Readonly<CallState>, ctx: Pipel
       transcriptGap: transcriptGapOf(entry),
     };
     const department = entry.parties.agent.zohoDepartmentId ?? ctx.config.tickets.departmentId ?? "ZOHO_DESK_DEPARTMENT_ID";
-    const note =
-      entry.plan === "missed"
-        ? "no note"
-        : (() => {
-            const parts = transcriptComments(sid, content.transcript, content.transcriptGap);
-            const characters = parts.reduce((n, part) => n + part.content.length, 0);
-            return `a private note of ${characters} characters${parts.length > 1 ? ` in ${parts.length} parts` : ""}`;
-          })();
+    const note = entry.plan === "missed" ? "no note" : describeNote(transcriptComments(sid, content.transcript, content.transcriptGap));
     ctx.logger.info(
       { sid },
       `Dry run (ZOHO_DESK_ENABLED=false): would create ticket "${ticketSubject(content)}" for call ${sid}: ` +
@@ -80,4 +73,9 @@ async function previewDryRun(sid: string, entry: Readonly<CallState>, ctx: Pipel
     await ctx.store.update(sid, { dryRunLogged: true });
   }
   return "dry-run";
+}
+
+function describeNote(parts: ReadonlyArray<{ content: string }>): string {
+  const characters = parts.reduce((n, part) => n + part.content.length, 0);
+  return `a private note of ${characters} characters${parts.length > 1 ? ` in ${parts.length} parts` : ""}`;
 }
