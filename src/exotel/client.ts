@@ -1,7 +1,5 @@
-import { createWriteStream, promises as fs } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import type { Readable } from "node:stream";
 import type { Config } from "../config/config.js";
+import { downloadToFile } from "../lib/download-to-file.js";
 import { ServiceError } from "../lib/errors.js";
 import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
@@ -17,8 +15,8 @@ export interface ExotelClientDeps {
   onRetry?: (error: ServiceError, delayMs: number) => void;
 }
 
-/** How much of a recording may wait in memory for the disk while it downloads. */
-const DOWNLOAD_BUFFER_BYTES = 1024 * 1024;
+/** Answers that are an error page, not a recording, whatever their status. */
+const TEXT_TYPES = /json|html|xml|text\//i;
 
 /** Recording hosts that get our Basic credentials; anything else (an S3 URL, a signed URL) is fetched without. */
 const EXOTEL_HOST = /(^|\.)exotel\.(com|in)$/i;
@@ -71,61 +69,28 @@ export class ExotelClient {
   async download(url: string, temporaryFile: string, callSid: string): Promise<number> {
     const target = new URL(url, this.config.baseUrl);
     const withCredentials = target.host === this.apiHost || EXOTEL_HOST.test(target.hostname);
+    const failure = (message: string) =>
+      new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", status: 200, transient: true, callSid });
     return this.withRetries(this.deps.downloadLimiter, async () => {
-      let response;
+      let answer;
       try {
-        response = await this.http.stream({
-          url: target.toString(),
-          timeoutMs: 300_000,
+        answer = await downloadToFile({
+          url: target,
           headers: withCredentials ? { Authorization: this.authorization } : {},
+          timeoutMs: 300_000,
+          file: temporaryFile,
+          wanted: (head) => head.status === 200 && !TEXT_TYPES.test(head.headers["content-type"] ?? ""),
         });
       } catch (error) {
         throw networkError(error, "exotel", "download recording", callSid);
       }
-      const stream = response.data;
-      if (response.status !== 200) {
-        const text = await readSome(stream);
-        throw this.errorFrom("download recording", response.status, text, response.headers, callSid);
-      }
-      const type = String(response.headers["content-type"] ?? "");
-      if (/json|html|xml|text\//i.test(type)) {
-        stream.destroy();
-        throw new ServiceError(`exotel: recording for ${callSid} came back as ${type}, not audio`, {
-          service: "exotel",
-          operation: "download recording",
-          status: 200,
-          transient: true,
-          callSid,
-        });
-      }
-      const expected = Number(response.headers["content-length"]);
-      let size: number;
-      try {
-        // Up to 1 MiB queued for the disk (the default is 16 KiB): the socket's chunks go out in few large writes.
-        await pipeline(stream, createWriteStream(temporaryFile, { highWaterMark: DOWNLOAD_BUFFER_BYTES }));
-        const handle = await fs.open(temporaryFile, "r+");
-        try {
-          await handle.sync();
-          size = (await handle.stat()).size;
-        } finally {
-          await handle.close();
-        }
-      } catch (error) {
-        throw networkError(error, "exotel", "download recording", callSid);
-      }
-      if (Number.isFinite(expected) && expected > 0 && size !== expected) {
-        throw new ServiceError(`exotel: recording for ${callSid} was cut short (${size} of ${expected} bytes)`, {
-          service: "exotel",
-          operation: "download recording",
-          status: 200,
-          transient: true,
-          callSid,
-        });
-      }
-      if (size === 0) {
-        throw new ServiceError(`exotel: recording for ${callSid} is empty`, { service: "exotel", operation: "download recording", status: 200, transient: true, callSid });
-      }
-      return size;
+      if (answer.status !== 200) throw this.errorFrom("download recording", answer.status, answer.text, answer.headers, callSid);
+      const type = answer.headers["content-type"] ?? "";
+      if (TEXT_TYPES.test(type)) throw failure(`came back as ${type}, not audio`);
+      const expected = Number(answer.headers["content-length"]);
+      if (!answer.complete) throw failure(`was cut short (${answer.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ""} bytes)`);
+      if (answer.bytes === 0) throw failure("is empty");
+      return answer.bytes;
     });
   }
 
@@ -148,16 +113,4 @@ export class ExotelClient {
     }
     return statusError("exotel", operation, status, { message, retryAfterMs: retryAfterMs(headers), callSid });
   }
-}
-
-async function readSome(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size > 4096) break;
-  }
-  stream.destroy();
-  return Buffer.concat(chunks).toString("utf8").slice(0, 4096);
 }

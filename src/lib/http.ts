@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { Agent, request as undiciRequest } from "undici";
 import { ServiceError, type ServiceName } from "./errors.js";
 
@@ -6,7 +5,7 @@ import { ServiceError, type ServiceName } from "./errors.js";
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ECONNABORTED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
-const USER_AGENT = "zoho-call-tickets";
+export const USER_AGENT = "zoho-call-tickets";
 
 export interface HttpRequest {
   method?: "GET" | "POST";
@@ -25,11 +24,9 @@ export interface HttpResponse<T> {
   data: T;
 }
 
-/** The little of HTTP the adapters need: an answer whatever its status, as text or as a stream. */
+/** The little of HTTP the adapters need: an answer whatever its status, as text. (Recordings go through downloadToFile.) */
 export interface HttpClient {
   text(request: HttpRequest): Promise<HttpResponse<string>>;
-  /** The body is left unread: the caller must consume or destroy it. */
-  stream(request: HttpRequest): Promise<HttpResponse<Readable>>;
 }
 
 /**
@@ -37,8 +34,8 @@ export interface HttpClient {
  * adapters' to interpret (a Zoho 204, Exotel's RestException bodies), so no status throws; only
  * a failure to get an answer does, which `networkError` turns into a ServiceError.
  *
- * undici rather than axios: one request and its answer cost about a third of axios's CPU, and a
- * streamed recording passes through fewer layers (bench/RESULTS.md has the measurements).
+ * undici rather than axios: one request and its answer cost about a third of axios's CPU
+ * (bench/RESULTS.md has the measurements).
  */
 export function createHttpClient(baseURL: string, timeoutMs: number): HttpClient {
   const base = baseURL.replace(/\/+$/, "");
@@ -60,10 +57,6 @@ export function createHttpClient(baseURL: string, timeoutMs: number): HttpClient
     async text(request) {
       const response = await send(request);
       return { status: response.statusCode, headers: response.headers, data: await response.body.text() };
-    },
-    async stream(request) {
-      const response = await send(request);
-      return { status: response.statusCode, headers: response.headers, data: response.body };
     },
   };
 }

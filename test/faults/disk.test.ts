@@ -73,7 +73,7 @@ describe("recordings on disk", () => {
     const state = await workspace.readState();
     expect(state.calls[sid]).toMatchObject({ status: "pending", step: "discovered", attempts: 1 });
     expect(state.calls[sid]!["recording"]).toBeUndefined();
-    expect(state.calls[sid]!["lastError"]).toMatch(/exotel: download recording/);
+    expect(state.calls[sid]!["lastError"]).toMatch(/exotel: recording for \w+ was cut short \(20000 of 65536 bytes\)/);
 
     removeFault();
     const second = await workspace.run();
