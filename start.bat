@@ -54,7 +54,8 @@ if errorlevel 1 (
 
 :run
 echo Starting zoho-call-tickets. Its log is zoho_processor.log in this folder. Press Ctrl+C to stop.
-node dist\cli.js
+rem The same Node flag as "npm start" in package.json (why: bench/RESULTS.md).
+node --max-semi-space-size=8 dist\cli.js
 set "CODE=%ERRORLEVEL%"
 if "%CODE%"=="0" goto :end
 rem Ctrl+C before the program was ready to stop cleanly.

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pollLines, resourceLine, type PollLine, type ResourceLine } from "./daemon-log.js";
+import { PROGRAM_NODE_FLAGS } from "./program-flags.js";
 
 /** The built program, run as users run it, in its own process so its CPU and memory are its own. */
 const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
@@ -47,10 +48,10 @@ export interface RunningDaemon {
   exited: Promise<DaemonResult>;
 }
 
-/** Starts `node dist/cli.js <args>` in the folder; `nodeArgs` e.g. `--cpu-prof` for a profile. */
+/** Starts `node <npm start's flags> dist/cli.js <args>` in the folder; `nodeArgs` add e.g. `--cpu-prof` for a profile. */
 export function startDaemon(folder: DaemonFolder, args: string[], nodeArgs: string[] = []): RunningDaemon {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+  const child = spawn(process.execPath, [...PROGRAM_NODE_FLAGS, ...nodeArgs, CLI, ...args], {
     cwd: folder.dir,
     env: { PATH: process.env.PATH ?? "" },
     stdio: ["ignore", "ignore", "pipe"],

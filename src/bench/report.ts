@@ -1,6 +1,7 @@
 import type { BenchArgs } from "./args.js";
 import { callsPerMinute, type BacklogResult } from "./backlog-run.js";
 import { machineLine, type Machine } from "./machine.js";
+import { PROGRAM_NODE_FLAGS } from "./program-flags.js";
 import { perCallKinds } from "./requests.js";
 import type { StateLoopResult } from "./state-loop.js";
 import type { StateWriteResult } from "./state-writes.js";
@@ -222,7 +223,7 @@ export function renderReport(results: BenchResults): { markdown: string; allPass
     "",
     `The sandbox (local emulators of every service) runs in the benchmark's process with these latencies per request: Exotel API ${lat.exotel} ms, ` +
       `recording download ${lat.exotel} + ${lat.recording} ms, Deepgram ${lat.deepgram} ms, OpenAI ${lat.openai} ms, Zoho Desk and Accounts ${lat.zoho} ms each. ` +
-      `The program runs as its own process (\`node dist/cli.js\`) in a temporary folder with a generated \`.env\`, \`LOG_LEVEL=info\` (the default), ` +
+      `The program runs as its own process (\`node ${PROGRAM_NODE_FLAGS.join(" ")} dist/cli.js\`, as \`npm start\` runs it) in a temporary folder with a generated \`.env\`, \`LOG_LEVEL=info\` (the default), ` +
       `\`ZOHO_DESK_MAX_PARALLEL=${ZOHO_DESK_MAX_PARALLEL}\`, \`DEEPGRAM_MAX_PARALLEL=${DEEPGRAM_MAX_PARALLEL}\`; its CPU and peak RSS are its own ` +
       "(the `Poll finished … (CPU N ms)` and `Resource usage: CPU N ms, peak memory M MB` lines of its log).",
     "",
