@@ -97,7 +97,9 @@ class Download {
     return new Promise<DownloadAnswer>((resolve, reject) => {
       this.settle = { resolve, reject };
       let socket: net.Socket;
+      let requestText: string;
       try {
+        requestText = this.requestText();
         socket = this.connect();
       } catch (error) {
         this.holdsMemory = false;
@@ -113,7 +115,7 @@ class Download {
           .finally(() => (this.holdsMemory = false));
         void this.onClose();
       });
-      socket.write(this.requestText(), "latin1");
+      socket.write(requestText, "latin1");
     }).finally(() => this.file?.close().catch(() => {}));
   }
 
