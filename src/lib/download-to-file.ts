@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
-import { BodyDecoder, HttpFramingError, isInterim, parseResponseHead, type ResponseHead } from "./http-framing.js";
+import { BodyDecoder, isInterim, parseResponseHead, type ResponseHead } from "./http-framing.js";
 import { USER_AGENT } from "./http.js";
 
 export interface DownloadRequest {
@@ -232,10 +232,10 @@ class Download {
     const pieces = this.ranges.map(([start, end]) => this.stage.subarray(start, end));
     this.ranges = [];
     if (this.wanted) {
-      this.file ??= await fs.open(this.request.file, "w");
+      const file = await this.openFile();
       let bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
       while (bytes > 0) {
-        const { bytesWritten } = await this.file.writev(pieces);
+        const { bytesWritten } = await file.writev(pieces);
         this.written += bytesWritten;
         bytes -= bytesWritten;
         if (bytes > 0) trimFront(pieces, bytesWritten);
@@ -250,6 +250,12 @@ class Download {
     this.staged = 0;
   }
 
+  /** The file is created with the first content, so an unwanted answer leaves none. */
+  private async openFile(): Promise<FileHandle> {
+    this.file ??= await fs.open(this.request.file, "w");
+    return this.file;
+  }
+
   private async onClose(): Promise<void> {
     if (this.finished) return;
     try {
@@ -262,10 +268,7 @@ class Download {
       if (!this.head || !this.decoder) throw Object.assign(new Error("the connection closed before an answer came"), { code: "ECONNRESET" });
       await this.flush();
       const complete = this.decoder.done || this.decoder.endsWithConnection;
-      if (this.wanted) {
-        this.file ??= await fs.open(this.request.file, "w");
-        await this.file.sync();
-      }
+      if (this.wanted) await (await this.openFile()).sync();
       this.finished = true;
       const text = this.wanted ? "" : Buffer.concat(this.text).toString("utf8");
       this.settle.resolve({ ...this.head, bytes: this.written, complete: this.wanted ? complete : true, text });
@@ -278,7 +281,7 @@ class Download {
     if (this.finished) return;
     this.finished = true;
     this.socket?.destroy();
-    this.settle.reject(error instanceof Error && !(error instanceof HttpFramingError) && !("code" in error) ? Object.assign(error, { code: "ECONNRESET" }) : error);
+    this.settle.reject(error instanceof Error && !("code" in error) ? Object.assign(error, { code: "ECONNRESET" }) : error);
   }
 }
 
