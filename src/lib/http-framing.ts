@@ -75,8 +75,6 @@ type Framing =
  */
 export class BodyDecoder {
   private framing: Framing;
-  /** Content bytes seen so far. */
-  contentBytes = 0;
 
   constructor(head: ResponseHead) {
     const transferEncoding = head.headers["transfer-encoding"]?.toLowerCase() ?? "";
@@ -151,7 +149,6 @@ export class BodyDecoder {
 
   private take(start: number, end: number, out: Array<[number, number]>): void {
     if (end <= start) return;
-    this.contentBytes += end - start;
     const last = out.at(-1);
     if (last && last[1] === start) last[1] = end;
     else out.push([start, end]);
