@@ -4,7 +4,8 @@ import type { Config } from "./config/config.js";
 import { writeEnvVariable } from "./config/env-file.js";
 import { loadConfig } from "./config/load.js";
 import { KeyedMutex } from "./lib/keyed-mutex.js";
-import { ServiceLimiter } from "./lib/limiter.js";
+import { serviceLabel, type ServiceName } from "./lib/errors.js";
+import { ServiceLimiter, type LimiterOptions } from "./lib/limiter.js";
 import { defaultRetryPolicy } from "./lib/retry.js";
 import { createLogger, type LogHandle } from "./log.js";
 import type { PipelineContext } from "./pipeline/context.js";
@@ -94,10 +95,18 @@ export async function openApp(options: OpenOptions): Promise<App> {
   const { createCallAnalyser, createDeepgramTranscriber, createExotelSource, createZohoHelpDesk } = await loadAdapters();
   const retry = defaultRetryPolicy(config.pipeline.retryBaseMs);
   const onRetry = (service: string) => (error: Error, delayMs: number) => logger.warn(`${service}: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`);
+  const limiter = (service: ServiceName, options: LimiterOptions) =>
+    new ServiceLimiter({
+      ...options,
+      service,
+      maxPauseWaitMs: retry.maxRetryAfterMs,
+      onLongPause: (until) =>
+        logger.warn(`${serviceLabel(service)} asked us to slow down (HTTP 429): no requests to it until ${until.toISOString()}; the calls that need it wait, none are lost`),
+    });
   const stop = new AbortController();
   const desk = config.zoho
     ? createZohoHelpDesk(config.zoho, {
-        limiter: new ServiceLimiter({ maxParallel: config.zoho.maxParallel }),
+        limiter: limiter("zoho-desk", { maxParallel: config.zoho.maxParallel }),
         retry,
         logger,
         learnSecret: (token) => log.addSecret(token),
@@ -113,18 +122,18 @@ export async function openApp(options: OpenOptions): Promise<App> {
     agents,
     store,
     calls: createExotelSource(config.exotel, {
-      limiter: new ServiceLimiter({ perMinute: config.exotel.maxRequestsPerMinute }),
-      downloadLimiter: new ServiceLimiter({ maxParallel: Math.max(4, config.pipeline.maxConcurrentCalls) }),
+      limiter: limiter("exotel", { perMinute: config.exotel.maxRequestsPerMinute }),
+      downloadLimiter: limiter("exotel", { maxParallel: Math.max(4, config.pipeline.maxConcurrentCalls) }),
       retry,
       onRetry: onRetry("Exotel"),
     }),
     transcriber: createDeepgramTranscriber(config.deepgram, {
-      limiter: new ServiceLimiter({ maxParallel: config.deepgram.maxParallel }),
+      limiter: limiter("deepgram", { maxParallel: config.deepgram.maxParallel }),
       retry,
       logger,
       onRetry: onRetry("Deepgram"),
     }),
-    analyser: createCallAnalyser(config.openai, { limiter: new ServiceLimiter({ maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
+    analyser: createCallAnalyser(config.openai, { limiter: limiter("openai", { maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
     desk,
     logger,
     now: () => new Date(),

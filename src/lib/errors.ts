@@ -65,6 +65,29 @@ export class DeferredError extends Error {
   }
 }
 
+const SERVICE_LABELS: Record<ServiceName, string> = {
+  exotel: "Exotel",
+  deepgram: "Deepgram",
+  openai: "OpenAI",
+  "zoho-desk": "Zoho Desk",
+  "zoho-accounts": "Zoho Accounts",
+};
+
+export function serviceLabel(service: ServiceName): string {
+  return SERVICE_LABELS[service];
+}
+
+/**
+ * A service kept answering 429, or asked for a longer wait than a retry is worth. Its requests
+ * pause for everyone, and the call waits for a later cycle: being throttled, often by other
+ * integrations on the same account, is no fault of the call, so it uses up none of its attempts.
+ */
+export class RateLimitedError extends DeferredError {
+  constructor(readonly service: ServiceName) {
+    super(`${serviceLabel(service)} keeps answering 429 (too many requests): requests to it pause, and the work waits for a later cycle`, "blocked");
+  }
+}
+
 export interface InputProblem {
   /** The variable, JSON path or line the problem is in. */
   field: string;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { RateLimitedError } from "./errors.js";
 import { ServiceLimiter } from "./limiter.js";
 
 function deferred() {
@@ -118,5 +119,51 @@ describe("ServiceLimiter", () => {
     const begin = Date.now();
     await limiter.run(async () => undefined);
     expect(Date.now() - begin).toBeLessThan(50);
+  });
+
+  it("backs off for longer than it waits out, so requests are turned away meanwhile", async () => {
+    const now = 5_000;
+    const onLongPause = vi.fn();
+    const limiter = new ServiceLimiter({ service: "zoho-desk", maxPauseWaitMs: 60_000, onLongPause, now: () => now });
+    limiter.backOff(1_000);
+    expect(onLongPause).toHaveBeenCalledWith(new Date(now + 60_001));
+    await expect(limiter.run(async () => "sent")).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it("backs off for just the time asked without a maxPauseWaitMs", async () => {
+    const limiter = new ServiceLimiter({ service: "zoho-desk" });
+    limiter.backOff(30);
+    const begin = Date.now();
+    expect(await limiter.run(async () => "sent")).toBe("sent");
+    expect(Date.now() - begin).toBeGreaterThanOrEqual(25);
+  });
+
+  it("turns requests away at once while a pause longer than maxPauseWaitMs lasts, and says so once", async () => {
+    // A clock that runs, from a start the test can move.
+    let start = 1_000_000;
+    const began = Date.now();
+    const onLongPause = vi.fn();
+    const limiter = new ServiceLimiter({ service: "deepgram", maxPauseWaitMs: 60_000, onLongPause, now: () => start + (Date.now() - began) });
+    const task = vi.fn(async () => "sent");
+    limiter.pauseFor(30_000);
+    expect(onLongPause).not.toHaveBeenCalled();
+    limiter.pauseFor(120_000);
+    limiter.pauseFor(90_000);
+    expect(onLongPause).toHaveBeenCalledTimes(1);
+    const pausedUntil = (onLongPause.mock.calls[0]![0] as Date).getTime();
+    expect(pausedUntil - start).toBeGreaterThanOrEqual(120_000);
+    expect(pausedUntil - start).toBeLessThan(121_000);
+
+    const error = await limiter.run(task).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as Error).message).toMatch(/^Deepgram keeps answering 429/);
+    expect(task).not.toHaveBeenCalled();
+    expect(limiter.inFlight).toBe(0);
+
+    // Once the rest of the pause is short enough to wait out, requests wait instead.
+    start = pausedUntil - 20 - (Date.now() - began);
+    const waitedFrom = Date.now();
+    expect(await limiter.run(task)).toBe("sent");
+    expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(15);
   });
 });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { RateLimitedError, type ServiceName } from "./errors.js";
 
 export interface LimiterOptions {
   /** Requests allowed in flight at once (Zoho Desk's concurrency cap, Deepgram's per-project limit). */
@@ -6,6 +7,15 @@ export interface LimiterOptions {
   /** Requests allowed to start in any 60-second window (Exotel's per-account budget). */
   perMinute?: number;
   now?: () => number;
+  /** The service behind the gate, named in the error that turns a request away during a long pause. */
+  service?: ServiceName;
+  /**
+   * A 429 pause ending further away than this is not waited out: requests are turned away with a
+   * RateLimitedError at once, so no call holds a slot, and no poll stands still, for minutes.
+   */
+  maxPauseWaitMs?: number;
+  /** Told once when such a long pause begins (for the log). */
+  onLongPause?: (until: Date) => void;
 }
 
 /**
@@ -30,10 +40,24 @@ export class ServiceLimiter {
 
   /** Every caller waits until `ms` from now before starting a new request. */
   pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    const now = this.now();
+    const wasLong = this.isLongPause(now);
+    this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+    if (!wasLong && this.isLongPause(now)) this.options.onLongPause?.(new Date(this.pausedUntil));
+  }
+
+  /**
+   * After a 429 the retries could not wait out: a pause of at least `ms`, and long enough that
+   * requests are turned away meanwhile rather than queued, so the service is left alone for a
+   * while instead of being knocked on by every call in turn.
+   */
+  backOff(ms: number): void {
+    const turnAwayAfter = this.options.maxPauseWaitMs;
+    this.pauseFor(turnAwayAfter === undefined ? ms : Math.max(ms, turnAwayAfter + 1));
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    this.turnAwayDuringLongPause();
     await this.acquireSlot();
     try {
       await this.waitForBudget();
@@ -41,6 +65,14 @@ export class ServiceLimiter {
     } finally {
       this.releaseSlot();
     }
+  }
+
+  private isLongPause(now: number): boolean {
+    return this.pausedUntil - now > (this.options.maxPauseWaitMs ?? Infinity);
+  }
+
+  private turnAwayDuringLongPause(): void {
+    if (this.options.service && this.isLongPause(this.now())) throw new RateLimitedError(this.options.service);
   }
 
   private async acquireSlot(): Promise<void> {

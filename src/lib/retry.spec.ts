@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ServiceError, type ServiceErrorDetails } from "./errors.js";
+import { DeferredError, RateLimitedError, ServiceError, type ServiceErrorDetails } from "./errors.js";
 import { ServiceLimiter } from "./limiter.js";
 import { backoffDelay, defaultRetryPolicy, isRetryable, withRetries, type RetryPolicy } from "./retry.js";
 
@@ -76,11 +76,34 @@ describe("withRetries", () => {
     expect(onRetry).toHaveBeenCalledWith(expect.any(ServiceError), 40, 1);
   });
 
-  it("leaves a Retry-After longer than the cap to a later cycle", async () => {
-    const throttled = failure({ status: 429, retryAfterMs: 201 });
-    const operation = failing(throttled);
-    await expect(withRetries(operation, { policy: POLICY, idempotent: true })).rejects.toBe(throttled);
+  it("leaves a Retry-After longer than the cap to a later cycle, pausing the service for all of it", async () => {
+    const limiter = new ServiceLimiter();
+    const backOff = vi.spyOn(limiter, "backOff");
+    const operation = failing(failure({ status: 429, retryAfterMs: 201 }));
+    const error = await withRetries(operation, { policy: POLICY, idempotent: true, limiter }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ service: "zoho-desk", kind: "blocked" });
     expect(operation).toHaveBeenCalledTimes(1);
+    expect(backOff).toHaveBeenCalledWith(201);
+  });
+
+  it("defers the work, rather than failing it, when the last try is answered 429 too", async () => {
+    const limiter = new ServiceLimiter();
+    const pauseFor = vi.spyOn(limiter, "pauseFor");
+    const backOff = vi.spyOn(limiter, "backOff");
+    const operation = failing(...Array.from({ length: 4 }, () => failure({ status: 429, retryAfterMs: 1 })));
+    const error = await withRetries(operation, { policy: POLICY, idempotent: false, limiter }).catch((e: unknown) => e);
+    // A deferral, so the call spends none of its attempts on being throttled.
+    expect(error).toBeInstanceOf(DeferredError);
+    expect((error as Error).message).toBe("Zoho Desk keeps answering 429 (too many requests): requests to it pause, and the work waits for a later cycle");
+    expect(operation).toHaveBeenCalledTimes(4);
+    expect(pauseFor.mock.calls.slice(0, 3)).toEqual([[1], [1], [1]]);
+    expect(backOff).toHaveBeenCalledExactlyOnceWith(1);
+  });
+
+  it("gives up on other errors with a Retry-After beyond the cap with the error itself", async () => {
+    const unavailable = failure({ status: 503, retryAfterMs: 201 });
+    await expect(withRetries(failing(unavailable), { policy: POLICY, idempotent: true })).rejects.toBe(unavailable);
   });
 
   it("honours a Retry-After exactly at the cap", async () => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ServiceError } from "./errors.js";
+import { RateLimitedError, ServiceError } from "./errors.js";
 import type { ServiceLimiter } from "./limiter.js";
 
 export interface RetryPolicy {
@@ -38,15 +38,28 @@ export interface RetryOptions {
   onRetry?: (error: ServiceError, delayMs: number, retry: number) => void;
 }
 
+/**
+ * Runs `operation`, trying again on transient failures. A 429 pauses every request to the service
+ * (through `limiter`) whether or not this one is tried again; one the retries cannot wait out (the
+ * last try, or a Retry-After beyond the policy's cap) becomes a RateLimitedError: the call waits
+ * for a later cycle instead of spending one of its attempts.
+ */
 export async function withRetries<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
-      if (!isRetryable(error, options.idempotent) || attempt >= options.policy.attempts) throw error;
-      if (error.retryAfterMs !== null && error.retryAfterMs > options.policy.maxRetryAfterMs) throw error;
+      if (!isRetryable(error, options.idempotent)) throw error;
       const delay = error.retryAfterMs ?? backoffDelay(options.policy, attempt);
-      if (error.status === 429) options.limiter?.pauseFor(delay);
+      const givingUp = attempt >= options.policy.attempts || (error.retryAfterMs !== null && error.retryAfterMs > options.policy.maxRetryAfterMs);
+      if (error.status === 429) {
+        if (!givingUp) options.limiter?.pauseFor(delay);
+        else {
+          options.limiter?.backOff(delay);
+          throw new RateLimitedError(error.service);
+        }
+      }
+      if (givingUp) throw error;
       options.onRetry?.(error, delay, attempt);
       await sleep(delay);
     }
