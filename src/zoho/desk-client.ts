@@ -56,6 +56,7 @@ export class DeskClient {
       policy: this.deps.retry,
       idempotent: request.method === "GET",
       limiter: this.deps.limiter,
+      onRetry: (error, delayMs) => this.deps.logger.warn(`Zoho Desk: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`),
     });
   }
 

@@ -27,6 +27,7 @@ describe("Zoho Desk", () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     // A 429 means Zoho did not act on the request, so even a create may be sent again.
     expect(ticketPosts(sandbox).map((r) => r.responseStatus)).toEqual([429, 200]);
+    expect((await logLines(workspace, "WARN")).filter((l) => /Zoho Desk: .*429.*; retrying in [\d.]+ s/.test(l))).toHaveLength(1);
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 
