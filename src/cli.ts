@@ -3,6 +3,7 @@ import { openApp, type App } from "./app.js";
 import { runDaemon } from "./daemon.js";
 import { InputError, LockHeldError } from "./lib/errors.js";
 import { parseArgs, USAGE } from "./cli-args.js";
+import { formatIstDay } from "./lib/ist-time.js";
 import { printStatus, retryFailedCalls } from "./commands.js";
 
 /** How long SIGINT/SIGTERM wait for the steps in flight (design §2). */
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     const { config } = app;
     app.ctx.logger.info(
       `zoho-call-tickets started (pid ${process.pid}): Exotel account ${config.exotel.accountSid}, ` +
-        `${command.name === "backfill" ? `backfill since ${command.since.toISOString().slice(0, 10)}` : command.once ? "one poll" : `polling every ${config.pipeline.pollIntervalSeconds} s`}, ` +
+        `${command.name === "backfill" ? `backfill since ${formatIstDay(command.since)}` : command.once ? "one poll" : `polling every ${config.pipeline.pollIntervalSeconds} s`}, ` +
         `${config.pipeline.maxConcurrentCalls} calls at a time; analysis: ${config.openai.apiKey ? `OpenAI ${config.openai.model}` : "keywords (no OPENAI_API_KEY)"}; ` +
         `Zoho Desk: ${config.zoho ? config.zoho.deskApiUrl : "DRY RUN (ZOHO_DESK_ENABLED=false)"}; log: ${config.files.logFile}`,
     );

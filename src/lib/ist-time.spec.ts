@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatIst, formatIstReadable, IST_EPOCH_PLACEHOLDER, parseIst, parseIstDate } from "./ist-time.js";
+import {
+  formatIst,
+  formatIstDay,
+  formatIstReadable,
+  IST_EPOCH_PLACEHOLDER,
+  istMonthsBefore,
+  parseIst,
+  parseIstDate,
+  startOfIstDayAtOrAfter,
+} from "./ist-time.js";
 
 describe("parseIst", () => {
   it.each([
@@ -93,5 +102,33 @@ describe("parseIstDate", () => {
     ["an empty string", ""],
   ])("returns null for %s", (_label, text) => {
     expect(parseIstDate(text)).toBeNull();
+  });
+});
+
+describe("formatIstDay", () => {
+  it("writes the IST day, which is the next UTC day from 6:30 PM UTC", () => {
+    expect(formatIstDay(new Date("2026-10-31T18:30:00.000Z"))).toBe("2026-11-01");
+    expect(formatIstDay(new Date("2026-10-31T18:29:59.000Z"))).toBe("2026-10-31");
+  });
+});
+
+describe("istMonthsBefore", () => {
+  it.each([
+    ["the same wall clock six months back", "2026-11-25 08:00:00", "2026-05-25 08:00:00"],
+    ["across a year", "2026-03-15 23:30:00", "2025-09-15 23:30:00"],
+    ["a day the month lacks, run on into the next month", "2026-08-31 10:00:00", "2026-03-03 10:00:00"],
+    ["an IST day that is still the day before in UTC", "2026-12-01 02:00:00", "2026-06-01 02:00:00"],
+  ])("gives %s", (_label, from, to) => {
+    expect(formatIst(istMonthsBefore(parseIst(from)!, 6))).toBe(to);
+  });
+});
+
+describe("startOfIstDayAtOrAfter", () => {
+  it("moves a moment on to the next IST midnight", () => {
+    expect(formatIst(startOfIstDayAtOrAfter(parseIst("2026-05-26 08:00:00")!))).toBe("2026-05-27 00:00:00");
+  });
+
+  it("leaves an IST midnight where it is", () => {
+    expect(formatIst(startOfIstDayAtOrAfter(parseIst("2026-05-26 00:00:00")!))).toBe("2026-05-26 00:00:00");
   });
 });

@@ -3,6 +3,7 @@
  * saving, so a fixed +05:30 offset converts it exactly.
  */
 const IST_OFFSET_MS = 330 * 60_000;
+const DAY_MS = 86_400_000;
 const IST_WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 /** Exotel's placeholder for "no time yet" in flow webhooks: the Unix epoch shown in IST. */
@@ -45,6 +46,28 @@ export function formatIstReadable(date: Date): string {
   const minutes = String(shifted.getUTCMinutes()).padStart(2, "0");
   const meridiem = hours < 12 ? "AM" : "PM";
   return `${shifted.getUTCDate()} ${MONTHS[shifted.getUTCMonth()]} ${shifted.getUTCFullYear()}, ${hour12}:${minutes} ${meridiem} IST`;
+}
+
+/** `2025-11-20`: the day a moment falls on in IST. */
+export function formatIstDay(date: Date): string {
+  return istParts(date).date;
+}
+
+/**
+ * The same IST wall-clock time `months` calendar months earlier. A day the earlier month lacks
+ * runs on into the next month (31 August less six months is 3 March), the later of the usual
+ * readings, so the result is inside those months however they are counted.
+ */
+export function istMonthsBefore(date: Date, months: number): Date {
+  const shifted = new Date(date.getTime() + IST_OFFSET_MS);
+  shifted.setUTCMonth(shifted.getUTCMonth() - months);
+  return new Date(shifted.getTime() - IST_OFFSET_MS);
+}
+
+/** Midnight IST at or after a moment: the start of the first whole IST day from then on. */
+export function startOfIstDayAtOrAfter(date: Date): Date {
+  const shifted = date.getTime() + IST_OFFSET_MS;
+  return new Date(Math.ceil(shifted / DAY_MS) * DAY_MS - IST_OFFSET_MS);
 }
 
 /** `YYYY-MM-DD` read as the start of that day in IST (for `backfill --since`). */

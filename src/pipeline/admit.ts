@@ -20,7 +20,8 @@ export async function admitCall(call: CallRecord, ctx: PipelineContext): Promise
   if (entry?.plan) return "scheduled";
   const now = ctx.now();
   const parties = identifyParties(call, ctx.agents, ctx.config.phoneCountry);
-  const decision = decide(call, parties, { now, recordingWaitMs: ctx.config.pipeline.recordingWaitMinutes * 60_000 });
+  const firstSeenAt = entry ? new Date(entry.firstSeenAt) : now;
+  const decision = decide(call, parties, { now, recordingWaitMs: ctx.config.pipeline.recordingWaitMinutes * 60_000, firstSeenAt });
   // A call older than the state's memory may already have a ticket from an earlier run: look before creating.
   const lookupFirst = Date.parse(call.startedAt) < now.getTime() - ctx.config.pipeline.stateRetentionDays * 86_400_000;
   const base = { status: "pending" as const, step: "discovered" as const, call, startedAt: call.startedAt, lookupFirst };

@@ -32,9 +32,9 @@ const parties: CallParties = {
   direction: "incoming",
 };
 
-/** `minutes` after the call ended. */
+/** `minutes` after the call ended, the program having first listed it as it ended. */
 function after(minutes: number) {
-  return { now: new Date(Date.parse(ENDED) + minutes * MINUTE), recordingWaitMs: RECORDING_WAIT_MS };
+  return { now: new Date(Date.parse(ENDED) + minutes * MINUTE), recordingWaitMs: RECORDING_WAIT_MS, firstSeenAt: new Date(ENDED) };
 }
 
 describe("decide", () => {
@@ -66,12 +66,21 @@ describe("decide", () => {
       expect(decide(outbound, outgoing, after(30))).toEqual({ action: "ticket", parties: outgoing, withRecording: false });
     });
 
-    it("counts the wait from the call's end", () => {
+    it("counts the wait from the call's end, however late it was first listed", () => {
       const noEnd = { ...outbound, endedAt: null, startedAt: "2025-11-20T04:00:00.000Z", durationSeconds: 600 };
-      const at = (ms: number) => ({ now: new Date(ms), recordingWaitMs: RECORDING_WAIT_MS });
       const end = Date.parse("2025-11-20T04:10:00.000Z");
+      const at = (ms: number) => ({ now: new Date(ms), recordingWaitMs: RECORDING_WAIT_MS, firstSeenAt: new Date(end + 20 * MINUTE) });
       expect(decide(noEnd, outgoing, at(end + 30 * MINUTE - 1000)).action).toBe("wait");
       expect(decide(noEnd, outgoing, at(end + 30 * MINUTE)).action).toBe("ticket");
+    });
+
+    it("counts the wait from when it was first listed while Exotel has not said when it ended", () => {
+      const longCall = { ...outbound, startedAt: "2025-11-20T03:00:00.000Z", endedAt: null, durationSeconds: null };
+      const listedAt = Date.parse("2025-11-20T03:50:00.000Z");
+      const at = (ms: number) => ({ now: new Date(ms), recordingWaitMs: RECORDING_WAIT_MS, firstSeenAt: new Date(listedAt) });
+      expect(decide(longCall, outgoing, at(listedAt)).action).toBe("wait");
+      expect(decide(longCall, outgoing, at(listedAt + 30 * MINUTE - 1000)).action).toBe("wait");
+      expect(decide(longCall, outgoing, at(listedAt + 30 * MINUTE)).action).toBe("ticket");
     });
 
     it("tickets an inbound call whose agent leg connected once RECORDING_WAIT has passed", () => {
@@ -99,6 +108,28 @@ describe("decide", () => {
     });
   });
 
+  describe("an inbound call whose record says it was answered", () => {
+    const onExoPhone = { to: "08047112233", recordingUrl: null };
+
+    it.each([
+      ["the agent leg completed", { agentLegStatus: "completed" }],
+      ["there was talk time", { conversationSeconds: 95 }],
+    ])("is never missed when %s, even with To still the ExoPhone after the wait", (_label, answered) => {
+      expect(decide(call({ ...onExoPhone, ...answered }), null, after(45))).toEqual({ action: "skip", reason: "no agent detected" });
+    });
+
+    it("waits to settle when first listed long after it started, with neither end nor agent filled in yet", () => {
+      const longCall = call({ ...onExoPhone, agentLegStatus: "completed", startedAt: "2025-11-20T03:30:00.000Z", endedAt: null, durationSeconds: null });
+      expect(decide(longCall, null, after(0))).toEqual({ action: "wait", reason: "waiting for the recording" });
+    });
+
+    it("waits for Exotel to name the agent even when the recording is already there", () => {
+      const recorded = call({ to: "08047112233", agentLegStatus: "completed" });
+      expect(decide(recorded, null, after(5))).toEqual({ action: "wait", reason: "waiting for Exotel to settle the call" });
+      expect(decide(recorded, null, after(30))).toEqual({ action: "skip", reason: "no agent detected" });
+    });
+  });
+
   it("does not treat an outbound call's agent leg as an unanswered inbound call", () => {
     const outbound = call({ exotelDirection: "outbound-api", agentLegStatus: "no-answer", conversationSeconds: 0 });
     expect(decide(outbound, parties, after(5)).action).toBe("ticket");
@@ -120,15 +151,18 @@ describe("decide", () => {
       expect(decide(call({ to: "08047112233", recordingUrl: null }), null, after(31))).toEqual({ action: "missed", reason: "no agent answered" });
     });
 
+    const unsettled = call({ durationSeconds: null, endedAt: null });
+    const listedAt = new Date("2025-11-20T04:11:30.000Z");
+
     it("waits while an inbound call has not settled (To may still be the ExoPhone)", () => {
-      expect(decide(call({ durationSeconds: null, endedAt: null }), null, { now: new Date("2025-11-20T04:12:00.000Z"), recordingWaitMs: RECORDING_WAIT_MS })).toEqual({
+      expect(decide(unsettled, null, { now: new Date("2025-11-20T04:12:00.000Z"), recordingWaitMs: RECORDING_WAIT_MS, firstSeenAt: listedAt })).toEqual({
         action: "wait",
         reason: "waiting for Exotel to settle the call",
       });
     });
 
-    it("is skipped once the inbound call has had RECORDING_WAIT to settle", () => {
-      expect(decide(call({ durationSeconds: null, endedAt: null }), null, { now: new Date("2025-11-20T04:41:05.000Z"), recordingWaitMs: RECORDING_WAIT_MS })).toEqual({
+    it("is skipped once the inbound call has had RECORDING_WAIT to settle since it was first listed", () => {
+      expect(decide(unsettled, null, { now: new Date("2025-11-20T04:41:30.000Z"), recordingWaitMs: RECORDING_WAIT_MS, firstSeenAt: listedAt })).toEqual({
         action: "skip",
         reason: "no agent detected",
       });
@@ -145,7 +179,7 @@ describe("callEndedAt", () => {
     expect(callEndedAt(call({ endedAt: null, durationSeconds: 60 }))).toBe(Date.parse("2025-11-20T04:12:05.000Z"));
   });
 
-  it("falls back to the start when nothing else is known", () => {
-    expect(callEndedAt(call({ endedAt: null, durationSeconds: null }))).toBe(Date.parse("2025-11-20T04:11:05.000Z"));
+  it("is unknown while Exotel has filled in neither", () => {
+    expect(callEndedAt(call({ endedAt: null, durationSeconds: null }))).toBeNull();
   });
 });

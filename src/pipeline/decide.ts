@@ -13,25 +13,32 @@ const UNANSWERED = new Set(["no-answer", "busy", "failed", "canceled", "cancelle
 export interface DecideOptions {
   now: Date;
   recordingWaitMs: number;
+  /** When this program first listed the call: the wait counts from here until Exotel says when the call ended. */
+  firstSeenAt: Date;
 }
 
-/** When the call ended, as best Exotel lets us tell. */
-export function callEndedAt(call: CallRecord): number {
+/** When the call ended, or null while Exotel has not filled in `EndTime` or `Duration` (api/exotel.md §5). */
+export function callEndedAt(call: CallRecord): number | null {
   if (call.endedAt) return Date.parse(call.endedAt);
-  const start = Date.parse(call.startedAt);
-  return call.durationSeconds !== null ? start + call.durationSeconds * 1000 : start;
+  return call.durationSeconds !== null ? Date.parse(call.startedAt) + call.durationSeconds * 1000 : null;
+}
+
+/** Answered ⇔ the agent leg completed or there was talk time (api/exotel.md §3). */
+function answered(call: CallRecord): boolean {
+  return call.agentLegStatus === "completed" || (call.conversationSeconds ?? 0) > 0;
 }
 
 /**
  * Inbound `Status: completed` only means the flow answered (api/exotel.md §3): the agent leg tells
  * whether anyone talked. Without call details, an inbound call whose `To` is still the ExoPhone
- * once the wait for a recording is over was not picked up.
+ * once the wait for a recording is over was not picked up. A record that says answered is never
+ * read as missed, whatever else has yet to fill in.
  */
-function unansweredInbound(call: CallRecord, settled: boolean): boolean {
-  if (!isInbound(call)) return false;
+function unansweredInbound(call: CallRecord, waitOver: boolean): boolean {
+  if (!isInbound(call) || answered(call)) return false;
   if (call.agentLegStatus && UNANSWERED.has(call.agentLegStatus)) return true;
   if (call.conversationSeconds === 0 && call.durationSeconds !== null) return true;
-  return settled && !call.recordingUrl && toIsExoPhone(call);
+  return waitOver && !call.recordingUrl && toIsExoPhone(call);
 }
 
 function toIsExoPhone(call: CallRecord): boolean {
@@ -47,20 +54,27 @@ function surelyNoAgent(call: CallRecord, parties: CallParties | null): boolean {
   return !parties && (!isInbound(call) || (call.durationSeconds !== null && !toIsExoPhone(call)));
 }
 
+/**
+ * An incoming call whose agent we have not matched and Exotel may still name: until it settles
+ * the call, `To` is the ExoPhone rather than the agent who took it (api/exotel.md §6).
+ */
+function agentMayYetAppear(call: CallRecord, parties: CallParties | null): boolean {
+  return isInbound(call) && !parties?.agentNumber && (call.durationSeconds === null || toIsExoPhone(call));
+}
+
 export function decide(call: CallRecord, parties: CallParties | null, options: DecideOptions): Decision {
   const status = call.status.toLowerCase();
   if (UNANSWERED.has(status)) return { action: "missed", reason: `unanswered (${status})` };
   if (status !== "completed") return { action: "wait", reason: `call is ${status}` };
 
-  const waitedMs = options.now.getTime() - callEndedAt(call);
+  // Until Exotel says when the call ended, its start says nothing of how long it has waited: a
+  // long call would look overdue the moment it is listed.
+  const waitedMs = options.now.getTime() - (callEndedAt(call) ?? options.firstSeenAt.getTime());
   const waitOver = waitedMs >= options.recordingWaitMs;
   if (unansweredInbound(call, waitOver)) return { action: "missed", reason: "no agent answered" };
   if (surelyNoAgent(call, parties)) return { action: "skip", reason: "no agent detected" };
   if (!call.recordingUrl && !waitOver) return { action: "wait", reason: "waiting for the recording" };
-  if (!parties) {
-    // Until Exotel settles an inbound call, `To` is the ExoPhone rather than the agent.
-    if (isInbound(call) && call.durationSeconds === null && !waitOver) return { action: "wait", reason: "waiting for Exotel to settle the call" };
-    return { action: "skip", reason: "no agent detected" };
-  }
+  if (agentMayYetAppear(call, parties) && !waitOver) return { action: "wait", reason: "waiting for Exotel to settle the call" };
+  if (!parties) return { action: "skip", reason: "no agent detected" };
   return { action: "ticket", parties, withRecording: call.recordingUrl !== null };
 }

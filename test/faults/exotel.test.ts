@@ -87,6 +87,26 @@ describe("Exotel's call list", () => {
     await expectTicketedOnce(sandbox, workspace, sid);
   });
 
+  it("that keeps failing leaves a waiting call waiting, however long it has waited, until it can be read again", async () => {
+    scenario = await startScenario({ env: { RECORDING_WAIT_MINUTES: "60" } });
+    const { sandbox, workspace, env } = scenario;
+    const { sid } = seedAnsweredCall(sandbox, { startedAt: new Date(Date.now() - 5 * 60_000), settleDelayMs: 3_600_000 });
+    expect((await workspace.run()).code).toBe(0);
+    expect((await workspace.readState()).calls[sid]).toMatchObject({ status: "pending", reason: "waiting for the recording" });
+
+    // A wait of zero stands in for an outage that outlasts the recording wait.
+    await workspace.writeEnv({ ...env, RECORDING_WAIT_MINUTES: "0" });
+    sandbox.exotel.failNext(503, { times: Infinity });
+    expect((await workspace.run()).code).toBe(1);
+    expect((await workspace.readState()).calls[sid]).toMatchObject({ status: "pending", reason: "waiting for the recording" });
+
+    sandbox.exotel.service.faults.clear();
+    sandbox.exotel.settle(sid);
+    const next = await workspace.run();
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
   it("is not asked again after a 401, which no retry mends", async () => {
     scenario = await startScenario();
     const { sandbox, workspace } = scenario;

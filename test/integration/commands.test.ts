@@ -38,22 +38,28 @@ describe("polling windows and commands", () => {
     expect((await workspace.run()).code).toBe(0);
     const [, second] = dateFilters(scenario);
     const [, gte2] = /^gte:(.+);lte:(.+)$/.exec(second!)!;
-    // Four hours and a quarter: the longest call Exotel allows plus settling.
-    expect(Date.parse(`${gte2!.replace(" ", "T")}+05:30`)).toBeCloseTo(Date.parse(state.watermark!) - (4 * 60 + 15) * 60_000, -4);
+    // The longest call Exotel allows (4 h), the 30-minute recording wait and a quarter hour of settling.
+    expect(Date.parse(`${gte2!.replace(" ", "T")}+05:30`)).toBeCloseTo(Date.parse(state.watermark!) - (4 * 60 + 45) * 60_000, -4);
   });
 
   it("backfill --since walks every call since that day with progress lines, leaving done calls alone", async () => {
     scenario = await startScenario({ env: { OPENAI_API_KEY: "" } });
     const { sandbox, workspace } = scenario;
-    const days = [20, 9, 3];
+    const days = [35, 9, 3];
     const calls = days.map((d, i) => sandbox.seedCall({ customer: `0987654321${i}`, agent: PRATEEK, startedAt: hoursAgo(d * 24) }));
-    const since = formatIst(hoursAgo(21 * 24)).slice(0, 10);
+    const since = formatIst(hoursAgo(40 * 24)).slice(0, 10);
+    const before = Date.now();
     const run = await workspace.run(["backfill", "--since", since]);
     expect(run.code, run.stdout).toBe(0);
     for (const { sid } of calls) expect(sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`)).toHaveLength(1);
     const log = await workspace.readLog();
-    expect(log).toMatch(/Backfill: read page 1 \(3 of 3 calls listed\)/);
+    expect(log).toContain(`backfill since ${since},`);
+    // Exotel answers at most a month per query: 40 days are two windows, each counted on its own.
+    expect(log).toContain(`Backfill: window 1 of 2 (${since} 00:00 – `);
+    expect(log).toMatch(/Backfill: window 1 of 2 \(.+ IST\), page 1: 1 of 1 calls listed/);
+    expect(log).toMatch(/Backfill: window 2 of 2 \(.+ IST\), page 1: 2 of 2 calls listed/);
     expect(log).toMatch(/Backfill: 3 of 3 calls handled so far/);
+    expect(Date.parse((await workspace.readState()).watermark!)).toBeGreaterThanOrEqual(before - 1000);
 
     const again = await workspace.run(["backfill", "--since", since]);
     expect(again.code).toBe(0);

@@ -101,6 +101,22 @@ describe("which calls become tickets", () => {
     }
   });
 
+  it("tickets a call longer than RECORDING_WAIT_MINUTES that Exotel lists before filling in its end and its agent", async () => {
+    scenario = await startScenario({ env: { RECORDING_WAIT_MINUTES: "30" } });
+    const { sandbox, workspace } = scenario;
+    // Ended half a minute ago after 30½ minutes; Exotel settles it an hour from now unless told sooner.
+    const { sid } = sandbox.seedCall({ customer: CUSTOMER, agent: PRATEEK, startedAt: minutesAgo(31), durationSeconds: 30 * 60 + 30, settleDelayMs: 3_600_000 });
+    expect((await workspace.run()).code).toBe(0);
+    expect(sandbox.zoho.tickets()).toHaveLength(0);
+    expect((await workspace.readState()).calls[sid]).toMatchObject({ status: "pending", reason: "waiting for the recording" });
+
+    sandbox.exotel.settle(sid);
+    expect((await workspace.run()).code).toBe(0);
+    const [ticket, ...more] = sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`);
+    expect(more).toHaveLength(0);
+    expect(ticket?.description).toContain("Agent: Prateek");
+  });
+
   it("reuses the caller's existing Desk contact whatever spelling of the number it was saved with", async () => {
     scenario = await startScenario();
     const { sandbox, workspace } = scenario;
