@@ -116,16 +116,30 @@ export class InputError extends Error {
   }
 }
 
-/** Another instance holds the state lock. */
+/** Another instance holds the state lock; `host` is set when it was taken on another machine. */
 export class LockHeldError extends Error {
   override readonly name = "LockHeldError";
   constructor(
     readonly lockFile: string,
     readonly pid: number,
+    readonly host: string | null = null,
   ) {
-    super(
+    super(host === null ? LockHeldError.sameHost(lockFile, pid) : LockHeldError.otherHost(lockFile, pid, host || "another machine"));
+  }
+
+  private static sameHost(lockFile: string, pid: number): string {
+    return (
       `Another instance (pid ${pid}) is already running on this state (lock file ${lockFile}). ` +
-        `Stop it first, or if no such process exists, the lock will be taken over on the next start.`,
+      `Stop it first, or if no such process exists, the lock will be taken over on the next start.`
+    );
+  }
+
+  /** This machine cannot tell whether a process on another one still runs, so such a lock is never taken over. */
+  private static otherHost(lockFile: string, pid: number, host: string): string {
+    return (
+      `Another instance (pid ${pid} on ${host}) holds the lock on this state (lock file ${lockFile}). ` +
+      `Stop it first. A lock taken on another machine is never taken over, as this one cannot tell whether that instance still runs: ` +
+      `if none runs on ${host} any more, delete ${lockFile}.`
     );
   }
 }

@@ -107,12 +107,17 @@ export const SnapshotSchema = z.object({
   contacts: z.record(z.string(), z.object({ id: z.string(), at: IsoTime })).default({}),
 });
 
-/** One line of the journal: a header, a change to one call, the watermark, or a remembered contact. */
+/**
+ * One line of the journal: a header, a change to one call, the watermark, or a remembered contact.
+ * Only its shape is checked here; what the replayed lines leave is checked with SnapshotSchema,
+ * the state file's own schema, before any of it is folded into the file.
+ */
 export const JournalLineSchema = z.union([
   z.object({ generation: z.number().int().min(0) }),
-  z.object({ sid: z.string(), set: z.record(z.string(), z.unknown()), unset: z.array(z.string()).optional() }),
-  z.object({ watermark: IsoTime }),
-  z.object({ contact: z.object({ phone: z.string(), id: z.string(), at: IsoTime }) }),
+  // A hand-edited "__proto__" would change every object in the program, not one call.
+  z.object({ sid: z.string().refine((sid) => !["__proto__", "constructor", "prototype"].includes(sid)), set: z.record(z.string(), z.unknown()), unset: z.array(z.string()).optional() }),
+  z.object({ watermark: z.string() }),
+  z.object({ contact: z.object({ phone: z.string(), id: z.string(), at: z.string() }) }),
 ]);
 export type JournalLine = z.infer<typeof JournalLineSchema>;
 

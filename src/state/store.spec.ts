@@ -1,8 +1,9 @@
+import { promises as fsp } from "node:fs";
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { InputError } from "../lib/errors.js";
 import type { CallState, StateSnapshot } from "./model.js";
 import { StateStore, type StoreOptions } from "./store.js";
@@ -20,6 +21,7 @@ beforeEach(async () => {
   file = path.join(dir, "processed_calls.json");
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const store of open.splice(0)) await store.close().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
@@ -34,6 +36,31 @@ async function openStore(options: StoreOptions = OPTIONS) {
 async function crash(store: StateStore): Promise<void> {
   open.splice(open.indexOf(store), 1);
   await (store as unknown as { journal: FileHandle }).journal.close();
+}
+
+function diskError(code: string, call: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: disk trouble, ${call}`), { code });
+}
+
+/** The next `count` appends to the store's current journal fail, each after writing all but the last byte of its batch. */
+function failJournalWrites(store: StateStore, count: number, code = "ENOSPC"): void {
+  const journal = (store as unknown as { journal: FileHandle }).journal;
+  const write = journal.write.bind(journal) as (text: string, position: number, encoding: string) => Promise<unknown>;
+  let failures = count;
+  (journal as unknown as { write: typeof write }).write = async (text, position, encoding) => {
+    if (failures-- <= 0) return write(text, position, encoding);
+    await write(text.slice(0, -1), position, encoding);
+    throw diskError(code, "write");
+  };
+}
+
+/** While `failing()` holds, opening a file of the state's folder for writing fails as on a full disk. */
+function failFileCreation(failing: () => boolean): void {
+  const open = fsp.open.bind(fsp);
+  vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+    if (failing() && String(target).startsWith(dir) && flags === "w") throw diskError("ENOSPC", "open");
+    return open(target, flags, mode);
+  });
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -173,38 +200,33 @@ describe("journal", () => {
     expect(reopened.store.get("sid-a")?.step).toBe("recording");
   });
 
-  it("takes a write that failed part-way (a full disk) back out, so later steps still replay", async () => {
+  it("after a write that failed part-way (a full disk), saves the next step by folding the whole state, so no piece of a line is left between steps", async () => {
     const { store } = await openStore();
     await store.update("sid-a", { step: "recording" });
-    const journal = (store as unknown as { journal: FileHandle }).journal;
-    const write = journal.write.bind(journal) as (text: string, position: number, encoding: string) => Promise<unknown>;
-    let failures = 1;
-    (journal as unknown as { write: typeof write }).write = async (text, position, encoding) => {
-      if (failures-- <= 0) return write(text, position, encoding);
-      await write(text.slice(0, -1), position, encoding);
-      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-    };
-    // Longer than the line that follows it, so a piece of it would outlast that line.
+    failJournalWrites(store, 1);
     await expect(store.update("sid-a", { step: "transcript", reason: "x".repeat(200) })).rejects.toThrow("ENOSPC");
     await store.update("sid-b", { step: "recording" });
-    const lines = (await readFile(`${file}.journal`, "utf8")).split("\n");
-    expect(lines.slice(1).map((line) => (line ? JSON.parse(line).sid : ""))).toEqual(["sid-a", "sid-b", ""]);
+    const state = await readState();
+    expect(await readFile(`${file}.journal`, "utf8")).toBe(`{"generation":${state.generation}}\n`);
+    expect(state.calls["sid-b"]?.step).toBe("recording");
     await crash(store);
 
     const reopened = await openStore();
-    expect(reopened.replayed).toBe(2);
-    expect(reopened.store.get("sid-a")?.step).toBe("recording");
+    expect(reopened.store.get("sid-a")?.step).toBe("transcript");
     expect(reopened.store.get("sid-b")?.step).toBe("recording");
   });
 
-  it("refuses further writes, saying so, when a failed write cannot be taken back", async () => {
+  it("keeps saving steps after a failed write that cannot even be cut back out of the journal", async () => {
     const { store } = await openStore();
     const journal = (store as unknown as { journal: FileHandle }).journal;
-    (journal as unknown as { write: () => Promise<never> }).write = () => Promise.reject(new Error("EIO: i/o error, write"));
-    (journal as unknown as { truncate: () => Promise<never> }).truncate = () => Promise.reject(new Error("EIO: i/o error, ftruncate"));
-    await expect(store.update("sid-a", { step: "recording" })).rejects.toThrow("EIO: i/o error, write");
-    await expect(store.update("sid-b", { step: "recording" })).rejects.toThrow(/could not be written \(EIO: i\/o error, write\) nor repaired \(EIO: i\/o error, ftruncate\); restart/);
+    (journal as unknown as { write: () => Promise<never> }).write = () => Promise.reject(diskError("EIO", "write"));
+    (journal as unknown as { truncate: () => Promise<never> }).truncate = () => Promise.reject(diskError("EIO", "ftruncate"));
+    await expect(store.update("sid-a", { step: "recording" })).rejects.toThrow("EIO: disk trouble, write");
+    await store.update("sid-b", { step: "recording" });
     await crash(store);
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-a")?.step).toBe("recording");
+    expect(reopened.get("sid-b")?.step).toBe("recording");
   });
 
   it("refuses a damaged line in the middle, naming it, and leaves the files alone", async () => {
@@ -231,6 +253,14 @@ describe("journal", () => {
     expect((error as InputError).problems.map((p) => p.field)).toEqual(["line 2"]);
   });
 
+  it("refuses a line about a call named like a property every object has", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, generation: 4, calls: {} }));
+    await writeFile(`${file}.journal`, '{"generation":4}\n{"sid":"__proto__","set":{"polluted":true}}\n');
+    const error = await StateStore.open(file, OPTIONS).catch((e: unknown) => e);
+    expect((error as InputError).problems.map((p) => p.field)).toEqual(["line 2"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("applies a journal of the state file's generation", async () => {
     await writeFile(file, JSON.stringify({ version: 2, generation: 4, calls: {} }));
     await writeFile(`${file}.journal`, '{"generation":4}\n{"sid":"sid-a","set":{"status":"pending","step":"recording","attempts":0,"startedAt":null,"firstSeenAt":"2025-11-20T09:00:00.000Z","updatedAt":"2025-11-20T09:00:00.000Z"}}\n');
@@ -254,6 +284,176 @@ describe("journal", () => {
     const { store, replayed } = await openStore();
     expect(replayed).toBe(0);
     expect(store.watermark).toBeNull();
+  });
+});
+
+describe("a journal line that is well-formed but leaves what the state file cannot hold", () => {
+  it.each([
+    ["an unknown status and a negative attempt count", '{"sid":"sid-a","set":{"status":"finished","attempts":-1}}', "line 3 (call sid-a, status)"],
+    ["a removed step", '{"sid":"sid-a","set":{},"unset":["step"]}', "line 3 (call sid-a, step)"],
+    ["a start time that is not one", '{"sid":"sid-a","set":{"startedAt":"soon"}}', "line 3 (call sid-a, startedAt)"],
+    ["a call first seen in the journal with a status there is none of", '{"sid":"sid-new","set":{"status":"maybe"}}', "line 3 (call sid-new, status)"],
+    ["a watermark that is not a time", '{"watermark":"yesterday"}', "line 3 (watermark)"],
+    ["a contact remembered at no time", '{"contact":{"phone":"+919988776655","id":"1","at":"never"}}', "line 3 (contact +919988776655, at)"],
+  ])("refuses %s, naming the journal, the line and the field, and writes neither file", async (_label, bad, field) => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    const journal = `${file}.journal`;
+    // A later, valid line on the same call does not hide the bad one.
+    const text = `${await readFile(journal, "utf8")}${bad}\n{"sid":"sid-a","set":{"reason":"later"}}\n`;
+    await writeFile(journal, text);
+    const before = await readFile(file, "utf8");
+
+    const error = await StateStore.open(file, OPTIONS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).file).toBe(journal);
+    expect((error as InputError).problems.map((p) => p.field)[0]).toBe(field);
+    expect((error as InputError).problems[0]?.fix).toContain(`move ${journal} aside`);
+    expect(await readFile(journal, "utf8")).toBe(text);
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect(await StateStore.open(file, OPTIONS).catch((e: unknown) => (e as InputError).file)).toBe(journal);
+  });
+
+  it("accepts a call that a later line mends", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    await appendFile(`${file}.journal`, '{"sid":"sid-a","set":{"attempts":-1}}\n{"sid":"sid-a","set":{"attempts":2}}\n');
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-a")?.attempts).toBe(2);
+  });
+});
+
+describe("a step whose save failed", () => {
+  it("is saved with the next step, so a restart neither loses it nor repeats the write it recorded", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "contact", plan: "ticket", contactId: "c1" });
+    await store.update("sid-a", { intent: { kind: "ticket", at: iso(0) } });
+    failJournalWrites(store, 1);
+    const ticket = { id: "T1", number: "101", webUrl: null };
+    await expect(store.update("sid-a", { step: "ticket", ticket, intent: null })).rejects.toThrow(`${file}.journal could not be written: ENOSPC`);
+    await store.update("sid-a", { intent: { kind: "comment", part: 1, at: iso(0) } });
+    expect((await readState()).calls["sid-a"]).toMatchObject({ step: "ticket", ticket });
+    await crash(store);
+
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-a")).toMatchObject({ step: "ticket", ticket, intent: { kind: "comment", part: 1 } });
+  });
+
+  it("makes the steps after it fail too while the whole state cannot be saved either, and saves them all once it can", async () => {
+    const { store } = await openStore();
+    failJournalWrites(store, 1);
+    await expect(store.update("sid-a", { step: "recording" })).rejects.toThrow("ENOSPC");
+    let diskFull = true;
+    failFileCreation(() => diskFull);
+    await expect(store.update("sid-b", { step: "recording" })).rejects.toThrow(`${file} could not be written: ENOSPC`);
+    await expect(store.update("sid-c", { step: "recording" })).rejects.toThrow("ENOSPC");
+    diskFull = false;
+    await store.update("sid-d", { step: "recording" });
+    const state = await readState();
+    expect(Object.keys(state.calls).sort()).toEqual(["sid-a", "sid-b", "sid-c", "sid-d"]);
+    expect(await readFile(`${file}.journal`, "utf8")).toBe(`{"generation":${state.generation}}\n`);
+  });
+});
+
+describe("a fold that fails part-way", () => {
+  it("when the new journal cannot be written after the state file was replaced, still saves the next step where a restart finds it", async () => {
+    const { store } = await openStore();
+    for (let i = 0; i < 20; i++) await store.update(`sid-${i}`, { step: "recording", reason: "x".repeat(50) });
+    const open = fsp.open.bind(fsp);
+    let failures = 1;
+    vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+      const handle = await open(target, flags, mode);
+      if (String(target).includes(".journal") && flags === "w") {
+        const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>;
+        (handle as unknown as { write: typeof write }).write = async (...args) => {
+          if (failures-- > 0) throw diskError("EIO", "write");
+          return write(...args);
+        };
+      }
+      return handle;
+    });
+    await expect(store.compact()).rejects.toThrow("EIO");
+    await store.update("sid-z", { step: "transcript" });
+    await crash(store);
+
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-z")?.step).toBe("transcript");
+    expect(reopened.get("sid-19")?.step).toBe("recording");
+  });
+
+  it("when killed after the state file was replaced but before the new journal was, starts from the file, whose generation is newer", async () => {
+    const { store } = await openStore();
+    for (let i = 0; i < 3; i++) await store.update(`sid-${i}`, { step: "recording" });
+    const rename = fsp.rename.bind(fsp);
+    vi.spyOn(fsp, "rename").mockImplementation(async (from, to) => {
+      if (to === store.journalFile) throw diskError("EIO", "rename");
+      return rename(from, to);
+    });
+    await expect(store.compact()).rejects.toThrow("EIO");
+    const journalHeader = JSON.parse((await readFile(store.journalFile, "utf8")).split("\n")[0]!) as { generation: number };
+    expect(journalHeader.generation).toBeLessThan((await readState()).generation);
+    open.splice(open.indexOf(store), 1);
+    vi.restoreAllMocks();
+
+    const reopened = await openStore();
+    expect(reopened.replayed).toBe(0);
+    expect(reopened.store.entries().map(([sid]) => sid).sort()).toEqual(["sid-0", "sid-1", "sid-2"]);
+  });
+
+  it("when the journal cannot be replaced (a virus scanner holding it), keeps saving later steps", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    const journal = `${file}.journal`;
+    let held = true;
+    const busy = () => diskError("EBUSY", "resource busy or locked");
+    const open = fsp.open.bind(fsp);
+    vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+      if (held && target === journal && flags === "w") throw busy();
+      return open(target, flags, mode);
+    });
+    const rename = fsp.rename.bind(fsp);
+    vi.spyOn(fsp, "rename").mockImplementation(async (from, to) => {
+      if (held && to === journal) throw busy();
+      return rename(from, to);
+    });
+    await expect(store.compact()).rejects.toThrow(`${journal} could not be written: EBUSY`);
+    held = false;
+    await store.update("sid-b", { step: "recording" });
+    await store.update("sid-c", { step: "recording" });
+    await crash(store);
+
+    const { store: reopened } = await openStore();
+    expect(reopened.entries().map(([sid]) => sid).sort()).toEqual(["sid-a", "sid-b", "sid-c"]);
+  });
+
+  it("waits out a journal held for a moment, as it does for the state file", async () => {
+    const { store } = await openStore();
+    const journal = `${file}.journal`;
+    let busy = 2;
+    const rename = fsp.rename.bind(fsp);
+    vi.spyOn(fsp, "rename").mockImplementation(async (from, to) => {
+      if (to === journal && busy-- > 0) throw diskError("EPERM", "rename");
+      return rename(from, to);
+    });
+    await store.update("sid-a", { step: "recording" });
+    await store.compact();
+    expect((await readState()).calls["sid-a"]?.step).toBe("recording");
+    expect(await readFile(journal, "utf8")).toBe(`{"generation":${(await readState()).generation}}\n`);
+  });
+
+  it("ignores a new journal a crash left half-made, and leaves none behind", async () => {
+    const { store } = await openStore();
+    await store.update("sid-a", { step: "recording" });
+    await crash(store);
+    const generation = (await readState()).generation;
+    await writeFile(store.nextJournalFile, `{"generation":${generation + 1}}\n{"sid":"sid-b","set":{"step":"recording"}}\n`);
+
+    const { store: reopened } = await openStore();
+    expect(reopened.get("sid-a")?.step).toBe("recording");
+    expect(reopened.get("sid-b")).toBeUndefined();
+    expect(await exists(store.nextJournalFile)).toBe(false);
   });
 });
 
@@ -323,7 +523,8 @@ describe("keeping the state file current (foldShare)", () => {
     await waitFor(async () => (await readState()).calls["sid-a"]?.step === "recording");
     await store.update("sid-a", { step: "transcript" });
     await waitFor(async () => (await readState()).calls["sid-a"]?.step === "transcript");
-    expect(await readFile(`${file}.journal`, "utf8")).toMatch(/^\{"generation":\d+\}\n$/);
+    // The fold replaces the file first and the journal after it.
+    await waitFor(async () => /^\{"generation":\d+\}\n$/.test(await readFile(`${file}.journal`, "utf8")));
   });
 
   it("waits foldDelayMs after a change, so the steps saved meanwhile share one fold", async () => {

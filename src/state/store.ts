@@ -1,10 +1,11 @@
 import { promises as fs } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { writeFileAtomic } from "../lib/atomic-file.js";
-import { InputError } from "../lib/errors.js";
+import path from "node:path";
+import { fileMode, renameOver, syncDirectory, writeFileAtomic } from "../lib/atomic-file.js";
+import { errorMessage, InputError, type InputProblem } from "../lib/errors.js";
 import { parseJsonFile } from "../lib/json-file.js";
 import { emptySnapshot, readSnapshot } from "./migration.js";
-import { JournalLineSchema, type CallState, type ContactMemo, type JournalLine, type StateSnapshot } from "./model.js";
+import { JournalLineSchema, SnapshotSchema, type CallState, type ContactMemo, type JournalLine, type StateSnapshot } from "./model.js";
 
 export interface StoreOptions {
   retentionDays: number;
@@ -48,6 +49,39 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+type QueuedLine = { text: string } & Waiter;
+
+/** Every journal line but the generation header: a change to the state. */
+type JournalChange = Exclude<JournalLine, { generation: number }>;
+
+interface ReplayedLine {
+  lineNumber: number;
+  change: JournalChange;
+}
+
+/** Names the file a write failed on, keeping the system's error code for whoever checks it. */
+function couldNotWrite(file: string, error: unknown): Error {
+  const named = new Error(`${file} could not be written: ${errorMessage(error)}`, { cause: error });
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === undefined ? named : Object.assign(named, { code });
+}
+
+function touches(change: JournalChange, section: string | undefined, key: string | undefined): boolean {
+  if ("sid" in change) return section === "calls" && change.sid === key;
+  if ("contact" in change) return section === "contacts" && change.contact.phone === key;
+  return section === "watermark";
+}
+
+/**
+ * The line to blame for a field the replayed journal left wrong: the last one that set or removed
+ * that field, else the last one that touched its call, contact or the watermark.
+ */
+function culpritLine(replayed: ReplayedLine[], [section, key, field]: string[]): number {
+  const touching = replayed.filter(({ change }) => touches(change, section, key));
+  const setting = touching.filter(({ change }) => !("sid" in change) || field === undefined || field in change.set || (change.unset ?? []).includes(field));
+  return (setting.at(-1) ?? touching.at(-1))?.lineNumber ?? 0;
+}
+
 /**
  * processed_calls.json and its journal. The state file is a complete version-2 object, replaced
  * atomically; each step's result is appended to `<file>.journal` and fsynced before the step
@@ -57,15 +91,23 @@ interface Waiter {
  */
 export class StateStore {
   readonly journalFile: string;
+  /** Where each fold makes the next journal before renaming it over the current one; a crash may leave it behind, and the next fold overwrites it. */
+  readonly nextJournalFile: string;
   private journal: FileHandle | null = null;
   private journalBytes = 0;
   private snapshotBytes = 0;
-  private queued: Array<{ text: string } & Waiter> = [];
+  private queued: QueuedLine[] = [];
   private compactWaiters: Waiter[] = [];
   private compactWanted = false;
   private draining: Promise<void> | null = null;
-  /** Set when a failed append could not be taken back out of the journal: no more writes until a restart. */
-  private broken: Error | null = null;
+  /**
+   * The journal on disk may lack changes the memory holds: an append failed, or a fold stopped
+   * between replacing the file and putting the new journal in place (the next start ignores a
+   * journal older than the file). Lines appended now could replay onto a state without those
+   * changes, so the next batch is saved by a full fold instead, until one succeeds.
+   */
+  private foldOwed = false;
+  private closed = false;
   private lastFoldMs = 0;
   private lastFoldEndedAt = 0;
   private foldTimer: NodeJS.Timeout | null = null;
@@ -79,6 +121,7 @@ export class StateStore {
     private readonly options: StoreOptions,
   ) {
     this.journalFile = `${file}.journal`;
+    this.nextJournalFile = path.join(path.dirname(file), `.${path.basename(this.journalFile)}.next`);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -90,13 +133,13 @@ export class StateStore {
   /** Reads the state file and its journal, migrating the predecessor's format; never rewrites a file it cannot read. */
   static async open(file: string, options: StoreOptions): Promise<{ store: StateStore; migratedFrom: "v1" | null; replayed: number }> {
     const { store, migratedFrom, text } = await StateStore.load(file, options);
+    // Before anything is written: a journal the file could not hold stops the program here.
+    const replayed = await store.replayJournal();
     if (migratedFrom && text !== null) {
       await fs.writeFile(`${file}.v1-backup`, text, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== "EEXIST") throw error;
       });
     }
-    const replayed = await store.replayJournal();
-    await store.openJournal();
     await store.compact();
     return { store, migratedFrom, replayed };
   }
@@ -185,9 +228,12 @@ export class StateStore {
   async close(): Promise<void> {
     if (this.foldTimer) clearTimeout(this.foldTimer);
     this.foldTimer = null;
-    await this.compact();
-    await this.journal?.close();
-    this.journal = null;
+    try {
+      await this.compact();
+    } finally {
+      this.closed = true;
+      await this.closeJournal();
+    }
   }
 
   private append(line: JournalLine): Promise<void> {
@@ -208,21 +254,7 @@ export class StateStore {
   private async drain(): Promise<void> {
     while (this.queued.length > 0 || this.compactWanted) {
       if (this.queued.length > 0) {
-        const batch = this.queued.splice(0);
-        const text = batch.map((b) => b.text).join("");
-        try {
-          if (this.broken) throw this.broken;
-          if (!this.journal) throw new Error("state journal is closed");
-          // At the acknowledged end, not the file position: after a failed write that is where the next line goes.
-          await this.journal.write(text, this.journalBytes, "utf8");
-          await this.journal.datasync();
-          this.journalBytes += Buffer.byteLength(text);
-          batch.forEach((b) => b.resolve());
-          this.scheduleFold();
-        } catch (error) {
-          await this.undoFailedAppend(error);
-          batch.forEach((b) => b.reject(error));
-        }
+        await this.saveBatch(this.queued.splice(0));
         if (this.journalBytes > Math.max(this.options.compactMinBytes ?? 256 * 1024, this.snapshotBytes)) this.compactWanted = true;
         continue;
       }
@@ -237,10 +269,52 @@ export class StateStore {
     }
   }
 
+  /** Saves a batch of lines with one write and one fsync, or by a full fold while `foldOwed` is set. */
+  private async saveBatch(batch: QueuedLine[]): Promise<void> {
+    if (this.closed) {
+      batch.forEach((b) => b.reject(new Error(`${this.journalFile} is closed`)));
+      return;
+    }
+    if (this.foldOwed) {
+      await this.saveByFold(batch);
+      return;
+    }
+    try {
+      await this.appendToJournal(batch.map((b) => b.text).join(""));
+    } catch (error) {
+      // The batch is in memory but maybe not on disk. Nothing more goes into this journal, so a
+      // piece of a line the failed write may have left stays its torn last line, which replay ignores.
+      this.foldOwed = true;
+      const named = couldNotWrite(this.journalFile, error);
+      batch.forEach((b) => b.reject(named));
+      return;
+    }
+    batch.forEach((b) => b.resolve());
+    this.scheduleFold();
+  }
+
+  private async appendToJournal(text: string): Promise<void> {
+    if (!this.journal) throw new Error("the journal is not open");
+    await this.journal.write(text, this.journalBytes, "utf8");
+    await this.journal.datasync();
+    this.journalBytes += Buffer.byteLength(text);
+  }
+
+  /** The batch's changes are in memory already, so a fold that succeeds has saved them. */
+  private async saveByFold(batch: QueuedLine[]): Promise<void> {
+    try {
+      await this.writeSnapshot();
+    } catch (error) {
+      batch.forEach((b) => b.reject(error));
+      return;
+    }
+    batch.forEach((b) => b.resolve());
+  }
+
   /** See `foldShare`: a fold now if it has earned its time, else one timed for when it will have. */
   private scheduleFold(): void {
     const share = this.options.foldShare;
-    if (!share || this.foldTimer || this.compactWanted || !this.journal) return;
+    if (!share || this.foldTimer || this.compactWanted || this.closed) return;
     if (this.snapshotBytes > LARGE_STATE_BYTES && this.journalBytes < this.snapshotBytes * LARGE_STATE_JOURNAL_SHARE) return;
     const waitMs = Math.max(this.options.foldDelayMs ?? 0, this.lastFoldEndedAt + this.lastFoldMs / share - Date.now());
     if (waitMs <= 0) {
@@ -249,29 +323,11 @@ export class StateStore {
     }
     this.foldTimer = setTimeout(() => {
       this.foldTimer = null;
-      if (!this.journal) return;
+      if (this.closed) return;
       this.compactWanted = true;
       this.kick();
     }, waitMs);
     this.foldTimer.unref();
-  }
-
-  /**
-   * A write that failed part-way (a full disk, say) may have left a piece of a line in the journal.
-   * Later lines must not land after it: the next start would find a damaged line in the middle
-   * and refuse to run. So the journal is cut back to its last acknowledged byte.
-   */
-  private async undoFailedAppend(error: unknown): Promise<void> {
-    if (this.broken || !this.journal) return;
-    try {
-      await this.journal.truncate(this.journalBytes);
-      await this.journal.datasync();
-    } catch (truncateError) {
-      const reason = (truncateError as Error).message ?? String(truncateError);
-      this.broken = new Error(
-        `${this.journalFile} could not be written (${(error as Error).message ?? String(error)}) nor repaired (${reason}); restart the program once the disk is fixed`,
-      );
-    }
   }
 
   private async writeSnapshot(): Promise<void> {
@@ -285,19 +341,51 @@ export class StateStore {
   }
 
   private async foldJournal(): Promise<void> {
+    // From the moment the file is replaced until the new journal is in place, a line appended to
+    // the old journal would be lost: the next start takes its older generation as folded in.
+    this.foldOwed = true;
     this.prune();
     this.state.generation += 1;
     this.state.updatedAt = this.now().toISOString();
     const text = `${JSON.stringify(this.state, null, 1)}\n`;
-    await writeFileAtomic(this.file, text);
+    await writeFileAtomic(this.file, text).catch((error: unknown) => {
+      throw couldNotWrite(this.file, error);
+    });
     this.snapshotBytes = Buffer.byteLength(text);
-    // Crash here and the journal's older generation tells the next start it is already folded in.
-    await this.journal?.close();
-    this.journal = await fs.open(this.journalFile, "w");
+    await this.replaceJournal().catch((error: unknown) => {
+      throw couldNotWrite(this.journalFile, error);
+    });
+    this.foldOwed = false;
+  }
+
+  /**
+   * Puts a journal holding only the new generation's header in place of the old one. It is made
+   * beside it and renamed over it, so whatever fails, the journal on disk is whole, and the one
+   * in memory is either the new one with its true size or none at all.
+   */
+  private async replaceJournal(): Promise<void> {
     const header = `${JSON.stringify({ generation: this.state.generation })}\n`;
-    await this.journal.write(header);
-    await this.journal.datasync();
+    const next = await fs.open(this.nextJournalFile, "w", await fileMode(this.journalFile));
+    try {
+      await next.write(header, 0, "utf8");
+      await next.datasync();
+      // Windows may refuse to replace a file that is still open; the old journal takes no more lines anyway.
+      await this.closeJournal();
+      await renameOver(this.nextJournalFile, this.journalFile);
+      await syncDirectory(path.dirname(this.journalFile));
+    } catch (error) {
+      await next.close().catch(() => undefined);
+      await fs.rm(this.nextJournalFile, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.journal = next;
     this.journalBytes = Buffer.byteLength(header);
+  }
+
+  private async closeJournal(): Promise<void> {
+    const journal = this.journal;
+    this.journal = null;
+    await journal?.close().catch(() => undefined);
   }
 
   private prune(): void {
@@ -315,48 +403,93 @@ export class StateStore {
     }
   }
 
-  private async openJournal(): Promise<void> {
-    this.journal = await fs.open(this.journalFile, "a");
-  }
-
   /** Applies the journal's changes; a torn last line (a crash mid-write) was never acknowledged and is ignored. */
   private async replayJournal(): Promise<number> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.journalFile, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
-      throw error;
-    }
+    const text = await this.readJournal();
+    if (text === null) return 0;
     // The part after the last newline is either empty or a line torn by a crash mid-write.
     const complete = text.split("\n").slice(0, -1);
-    let applied = 0;
+    const replayed: ReplayedLine[] = [];
     for (const [index, raw] of complete.entries()) {
       if (raw.trim() === "") continue;
-      let line: JournalLine;
-      try {
-        line = JournalLineSchema.parse(JSON.parse(raw));
-      } catch {
-        throw new InputError(this.journalFile, [
-          {
-            field: `line ${index + 1}`,
-            problem: "is damaged (not a journal entry this program wrote).",
-            fix: `move ${this.journalFile} aside to start from ${this.file} alone (the steps recorded after the last save are then redone).`,
-          },
-        ]);
-      }
+      const line = this.parseJournalLine(raw, index + 1);
       if ("generation" in line) {
         if (index === 0 && line.generation !== this.state.generation) return 0;
         continue;
       }
       if (index === 0) return 0;
       this.apply(line);
-      applied += 1;
+      replayed.push({ lineNumber: index + 1, change: line });
     }
-    return applied;
+    this.checkReplayed(replayed);
+    return replayed.length;
   }
 
-  private apply(line: Exclude<JournalLine, { generation: number }>): void {
+  private async readJournal(): Promise<string | null> {
+    try {
+      return await fs.readFile(this.journalFile, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+  }
+
+  private parseJournalLine(raw: string, lineNumber: number): JournalLine {
+    try {
+      return JournalLineSchema.parse(JSON.parse(raw));
+    } catch {
+      throw new InputError(this.journalFile, [
+        {
+          field: `line ${lineNumber}`,
+          problem: "is damaged (not a journal entry this program wrote).",
+          fix: `move ${this.journalFile} aside to start from ${this.file} alone (the steps recorded after the last save are then redone).`,
+        },
+      ]);
+    }
+  }
+
+  /**
+   * A line can be well-formed and still leave what the state file could not hold (a negative
+   * attempt count, a call without a step). Folded in, it would overwrite the user's good file and
+   * the next start would blame that file. So what the replay touched is checked with the file's
+   * own schema before anything is written; only what it touched, so a start costs the journal's
+   * length, not the history's.
+   */
+  private checkReplayed(replayed: ReplayedLine[]): void {
+    const result = SnapshotSchema.safeParse(this.touchedBy(replayed));
+    if (result.success) return;
+    throw new InputError(
+      this.journalFile,
+      result.error.issues.slice(0, 10).map((issue) => this.replayProblem(issue.path.map(String), issue.message, replayed)),
+      `${this.journalFile} leaves what ${this.file} cannot hold; the program did not start and left both files untouched:`,
+    );
+  }
+
+  /** The calls and contacts the replayed lines changed, with the watermark, shaped as a state file. */
+  private touchedBy(replayed: ReplayedLine[]): StateSnapshot {
+    const calls: Record<string, CallState> = {};
+    const contacts: Record<string, ContactMemo> = {};
+    for (const { change } of replayed) {
+      if ("sid" in change) calls[change.sid] = this.state.calls[change.sid]!;
+      else if ("contact" in change) contacts[change.contact.phone] = this.state.contacts[change.contact.phone]!;
+    }
+    return { ...this.state, calls, contacts };
+  }
+
+  private replayProblem(issuePath: string[], message: string, replayed: ReplayedLine[]): InputProblem {
+    const [section, key, ...field] = issuePath;
+    const subject = section === "calls" ? `call ${key}` : section === "contacts" ? `contact ${key}` : section;
+    const where = [subject, field.join(".")].filter(Boolean).join(", ");
+    return {
+      field: `line ${culpritLine(replayed, issuePath)} (${where})`,
+      problem: `${message}.`,
+      fix:
+        `correct that line by hand, or move ${this.journalFile} aside to start from ${this.file} alone: the steps recorded ` +
+        "since the last save are then done again, and a ticket or note made in that time may be made a second time.",
+    };
+  }
+
+  private apply(line: JournalChange): void {
     if ("watermark" in line) this.state.watermark = line.watermark;
     else if ("contact" in line) this.state.contacts[line.contact.phone] = { id: line.contact.id, at: line.contact.at };
     else {
