@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.js";
-import { downloadToFile } from "../lib/download-to-file.js";
+import { downloadToFile, type DownloadAnswer } from "../lib/download-to-file.js";
 import { ServiceError } from "../lib/errors.js";
 import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
@@ -20,6 +20,14 @@ const TEXT_TYPES = /json|html|xml|text\//i;
 
 /** Recording hosts that get our Basic credentials; anything else (an S3 URL, a signed URL) is fetched without. */
 const EXOTEL_HOST = /(^|\.)exotel\.(com|in)$/i;
+
+/**
+ * Whether the recording host redirects (say, 302 to a presigned S3 URL) is unconfirmed
+ * (exotel.md §5), so every redirect that keeps a GET a GET is followed, up to a limit only a
+ * loop reaches.
+ */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 /** The raw HTTP side of Exotel: Basic auth, RestException errors, retries within the account's budget. */
 export class ExotelClient {
@@ -65,25 +73,18 @@ export class ExotelClient {
     });
   }
 
-  /** Streams a recording to `temporaryFile`; throws unless every byte the server announced arrived. */
+  /**
+   * Streams a recording to `temporaryFile`, following redirects; throws unless every byte the
+   * server announced arrived. Errors never name a URL: a presigned one's query is a credential.
+   */
   async download(url: string, temporaryFile: string, callSid: string): Promise<number> {
     const target = new URL(url, this.config.baseUrl);
-    const withCredentials = target.host === this.apiHost || EXOTEL_HOST.test(target.hostname);
     const failure = (message: string) =>
       new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", status: 200, transient: true, callSid });
     return this.withRetries(this.deps.downloadLimiter, async () => {
-      let answer;
-      try {
-        answer = await downloadToFile({
-          url: target,
-          headers: withCredentials ? { Authorization: this.authorization } : {},
-          timeoutMs: 300_000,
-          file: temporaryFile,
-          wanted: (head) => head.status === 200 && !TEXT_TYPES.test(head.headers["content-type"] ?? ""),
-        });
-      } catch (error) {
-        throw networkError(error, "exotel", "download recording", callSid);
-      }
+      // The whole chain is one try: a retry starts again from `url`, as a presigned URL met on
+      // the way may have expired by then.
+      const answer = await this.followRedirects(target, temporaryFile, callSid);
       if (answer.status !== 200) throw this.errorFrom("download recording", answer.status, answer.text, answer.headers, callSid);
       const type = answer.headers["content-type"] ?? "";
       if (TEXT_TYPES.test(type)) throw failure(`came back as ${type}, not audio`);
@@ -92,6 +93,43 @@ export class ExotelClient {
       if (answer.bytes === 0) throw failure("is empty");
       return answer.bytes;
     });
+  }
+
+  /** GETs `start` and the redirects it leads to; resolves with the first answer that is not one. */
+  private async followRedirects(start: URL, file: string, callSid: string): Promise<DownloadAnswer> {
+    // A loop, or a redirect to something we cannot fetch, will not mend on a retry.
+    const refused = (status: number, message: string) =>
+      new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", status, transient: false, callSid });
+    let target = start;
+    for (let redirects = 0; ; redirects++) {
+      let answer;
+      try {
+        answer = await downloadToFile({
+          url: target,
+          headers: this.getsCredentials(target) ? { Authorization: this.authorization } : {},
+          timeoutMs: 300_000,
+          file,
+          wanted: (head) => head.status === 200 && !TEXT_TYPES.test(head.headers["content-type"] ?? ""),
+        });
+      } catch (error) {
+        throw networkError(error, "exotel", "download recording", callSid);
+      }
+      const location = answer.headers["location"];
+      if (!REDIRECTS.has(answer.status) || !location) return answer;
+      if (redirects === MAX_REDIRECTS) throw refused(answer.status, `redirected more than ${MAX_REDIRECTS} times`);
+      const next = URL.canParse(location, target.href) ? new URL(location, target) : null;
+      if (!next || !/^https?:$/.test(next.protocol)) throw refused(answer.status, "was redirected to an address that is not http or https");
+      target = next;
+    }
+  }
+
+  /**
+   * Our key and token go only to Exotel's own hosts, so a redirect elsewhere (to S3) drops them;
+   * and never along with a presigned URL, which needs none (S3 refuses a request carrying both).
+   */
+  private getsCredentials(url: URL): boolean {
+    const exotelHost = url.host === this.apiHost || EXOTEL_HOST.test(url.hostname);
+    return exotelHost && !url.searchParams.has("X-Amz-Signature");
   }
 
   private withRetries<T>(limiter: ServiceLimiter, run: () => Promise<T>): Promise<T> {

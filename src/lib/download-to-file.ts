@@ -46,7 +46,8 @@ const pool: Buffer[] = [];
 /**
  * GETs `url` over HTTP/1.1 (one connection, closed after) and streams a wanted answer's body to
  * `file`, which is created, written and fsynced; an unwanted answer creates no file, a failure may
- * leave part of one (the caller removes it). Proxies and redirects are not followed. Network
+ * leave part of one (the caller removes it). Proxies are not used and redirects not followed (a
+ * redirect is an answer like any other, its Location in `headers`, for the caller to follow). Network
  * failures reject with the socket's error, whose `code` says what happened (ECONNREFUSED,
  * ETIMEDOUT, ERR_HTTP_FRAMING …).
  *

@@ -154,4 +154,49 @@ describe("Exotel's recording download", () => {
     await expectTicketedOnce(sandbox, workspace, sid);
     expect(await fs.readdir(workspace.recordingsDir)).toEqual([]);
   });
+
+  it("that answers 302 to a presigned URL is followed there without credentials, and the call is ticketed with its transcript", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid } = seedAnsweredCall(sandbox);
+    sandbox.exotel.redirectRecordings = true;
+
+    const run = await workspace.run();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(sandbox.exotel.recordingDownloads().map((d) => [d.sid, d.signed, d.status])).toEqual([
+      [sid, false, 302],
+      [sid, true, 200],
+    ]);
+    const [redirecting, signed] = requestsMatching(sandbox.exotel.service, "GET", RECORDING);
+    expect(redirecting!.headers.authorization).toBe(sandbox.exotel.authorization);
+    expect(signed!.headers.authorization).toBeUndefined();
+    await expectTicketedOnce(sandbox, workspace, sid);
+    const [ticket] = sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`);
+    expect(sandbox.zoho.comments(ticket!.id)[0]!.content).toContain("I have a question about my account");
+  });
+
+  it("that redirects more than 5 times fails the call's attempt with a clear message, and no credentials or signatures reach the log", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const { sid, recordingUrl } = seedAnsweredCall(sandbox);
+    const signature = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    const location = `${recordingUrl}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=${signature}`;
+    sandbox.exotel.service.faults.add({ match: { path: RECORDING }, times: Infinity, fault: { kind: "status", status: 302, headers: { location }, body: "Found" } });
+
+    const run = await workspace.run();
+    expect(run.code, "a call failed this cycle").toBe(1);
+    // The first request and five redirects followed; a loop is not retried.
+    expect(sandbox.exotel.recordingDownloads().map((d) => [d.signed, d.status])).toEqual([[false, 302], ...Array.from({ length: 5 }, () => [true, 302])]);
+    const message = `recording for ${sid} redirected more than 5 times`;
+    const state = await workspace.readState();
+    expect(state.calls[sid]).toMatchObject({ status: "pending", attempts: 1 });
+    expect(state.calls[sid]!["lastError"]).toContain(message);
+    expect((await logLines(workspace, "WARN")).some((l) => l.includes(sid) && l.includes(message))).toBe(true);
+    expect(sandbox.zoho.ticketsMentioning(sid)).toHaveLength(0);
+
+    const log = await workspace.readLog();
+    for (const secret of [sandbox.exotel.apiKey, sandbox.exotel.apiToken, sandbox.exotel.authorization.replace(/^Basic /, ""), signature, "X-Amz-"]) {
+      expect(log).not.toContain(secret);
+    }
+  });
 });

@@ -32,6 +32,8 @@ export interface ExotelEmulatorOptions {
   rateLimitPerMinute?: number;
   /** Extra wait before each recording is answered, in ms. */
   recordingLatencyMs?: number;
+  /** Recording requests with credentials answer 302 to a presigned URL of the same recording. */
+  redirectRecordings?: boolean;
   /** Extra wait before every request, in ms. */
   latencyMs?: number;
   /**
@@ -78,6 +80,11 @@ export interface ExotelEmulator {
   /** Changes the per-minute budget and forgets the requests counted so far. */
   setRateLimit(perMinute: number): void;
   recordingLatencyMs: number;
+  /**
+   * Recording requests with credentials answer 302 with a Location to a presigned URL of the same
+   * recording (5 minutes), which serves the audio without credentials.
+   */
+  redirectRecordings: boolean;
   /** The next matching API request(s) fail with a RestException body; returns a remover. */
   failNext(status: number, options?: { times?: number; message?: string; match?: FaultMatch; headers?: Record<string, string> }): () => void;
   /** Recording requests received, oldest first. */
@@ -108,6 +115,10 @@ export function createExotelEmulator(options: ExotelEmulatorOptions = {}): Exote
 
   const credentials = (request: SandboxRequest) => basicCredentials(request, apiKey, apiToken);
   const recordingUrlOf = (call: StoredCall) => `${service.url}${recordingPath(accountSid, call)}`;
+  const presignedUrlOf = (call: StoredCall, at: number, minutes: number) => {
+    const path = recordingPath(accountSid, call);
+    return `${service.url}${path}${signer.sign(path, at, minutes)}`;
+  };
   const apiContext: ApiContext = {
     accountSid,
     numbersAsStrings: options.numbersAsStrings ?? false,
@@ -115,10 +126,7 @@ export function createExotelEmulator(options: ExotelEmulatorOptions = {}): Exote
     calls: () => calls.values(),
     findCall: (sid) => calls.get(sid),
     recordingUrl: recordingUrlOf,
-    presignedUrl: (call, at, minutes) => {
-      const path = recordingPath(accountSid, call);
-      return `${service.url}${path}${signer.sign(path, at, minutes)}`;
-    },
+    presignedUrl: presignedUrlOf,
   };
 
   function api(request: SandboxRequest, match: RegExpExecArray): SandboxResponse {
@@ -142,6 +150,7 @@ export function createExotelEmulator(options: ExotelEmulatorOptions = {}): Exote
         signer,
         findCall: (sid) => calls.get(sid),
         latencyMs: () => emulator.recordingLatencyMs,
+        redirectTo: (call) => (emulator.redirectRecordings ? presignedUrlOf(call, now(), 5) : null),
       });
     }
     const match = API_PATH.exec(request.path);
@@ -159,6 +168,7 @@ export function createExotelEmulator(options: ExotelEmulatorOptions = {}): Exote
     authorization: `Basic ${Buffer.from(`${apiKey}:${apiToken}`).toString("base64")}`,
     calls,
     recordingLatencyMs: options.recordingLatencyMs ?? 0,
+    redirectRecordings: options.redirectRecordings ?? false,
 
     addCall(seed) {
       let sid = seed.sid;

@@ -153,6 +153,31 @@ describe("Exotel emulator: recordings", () => {
     }
   });
 
+  it("answers 302 to a presigned URL of the same recording when redirectRecordings is on, which serves it without credentials", async () => {
+    const call = exotel.addCall(seed({ kind: "synthetic", sizeBytes: 3000 }));
+    exotel.redirectRecordings = true;
+    const redirect = await fetch(call.recordingUrl!, { headers: { authorization: exotel.authorization }, redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    const location = redirect.headers.get("location")!;
+    expect(location.startsWith(`${call.recordingUrl}?X-Amz-Algorithm=`)).toBe(true);
+    expect(location).toContain("X-Amz-Expires=300&");
+
+    const signed = await download(location, null);
+    expect(signed.status).toBe(200);
+    expect(signed.body.equals(syntheticRecordingBytes({ callSid: call.sid, sizeBytes: 3000 }))).toBe(true);
+    // Credentials are still checked before the redirect.
+    expect((await download(call.recordingUrl!, null)).status).toBe(401);
+
+    exotel.redirectRecordings = false;
+    expect((await download(call.recordingUrl!, exotel.authorization)).status).toBe(200);
+    expect(exotel.recordingDownloads().map((d) => [d.signed, d.status])).toEqual([
+      [false, 302],
+      [true, 200],
+      [false, 401],
+      [false, 200],
+    ]);
+  });
+
   it("waits recordingLatencyMs before answering a recording, and only a recording", async () => {
     const call = exotel.addCall(seed({ kind: "synthetic", sizeBytes: 2000 }));
     exotel.recordingLatencyMs = 120;

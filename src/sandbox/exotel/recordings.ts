@@ -23,6 +23,8 @@ export interface RecordingRouteContext {
   findCall: (sid: string) => StoredCall | undefined;
   /** Extra wait before a recording is answered (the benchmark's storage latency). */
   latencyMs: () => number;
+  /** Where an unsigned request is redirected (a presigned URL of the same recording), or null to serve it. */
+  redirectTo: (call: StoredCall) => string | null;
 }
 
 async function audioResponse(call: StoredCall): Promise<SandboxResponse> {
@@ -67,6 +69,10 @@ export async function serveRecording(request: SandboxRequest, context: Recording
 
   const call = accountSid === context.accountSid ? context.findCall(file) : undefined;
   if (!call || call.recording === null || phaseOf(call, context.now()) !== "settled") return restException(404, "No matching results");
+
+  // Whether Exotel hands a recording over to S3 this way is unconfirmed (exotel.md §5); clients must cope if it does.
+  const location = isSignedRequest(request.query) ? null : context.redirectTo(call);
+  if (location !== null) return { status: 302, headers: { location, "content-type": "text/plain" }, body: "Found" };
 
   const latency = context.latencyMs();
   if (latency > 0) await sleep(latency);
