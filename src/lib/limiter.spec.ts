@@ -121,13 +121,20 @@ describe("ServiceLimiter", () => {
     expect(Date.now() - begin).toBeLessThan(50);
   });
 
-  it("backs off for longer than it waits out, so requests are turned away meanwhile", async () => {
-    const now = 5_000;
+  it("backs off for at least as long as it waits out, turning requests away for all of it", async () => {
     const onLongPause = vi.fn();
-    const limiter = new ServiceLimiter({ service: "zoho-desk", maxPauseWaitMs: 60_000, onLongPause, now: () => now });
-    limiter.backOff(1_000);
-    expect(onLongPause).toHaveBeenCalledWith(new Date(now + 60_001));
-    await expect(limiter.run(async () => "sent")).rejects.toBeInstanceOf(RateLimitedError);
+    const limiter = new ServiceLimiter({ service: "zoho-desk", maxPauseWaitMs: 300, onLongPause });
+    const task = vi.fn(async () => "sent");
+    const begin = Date.now();
+    limiter.backOff(5);
+    expect(onLongPause).toHaveBeenCalledTimes(1);
+    expect((onLongPause.mock.calls[0]![0] as Date).getTime() - begin).toBeGreaterThanOrEqual(300);
+    await sleep(50);
+    // Well past the 5 ms asked for: still turned away, not queued.
+    await expect(limiter.run(task)).rejects.toBeInstanceOf(RateLimitedError);
+    await sleep(300);
+    expect(await limiter.run(task)).toBe("sent");
+    expect(task).toHaveBeenCalledTimes(1);
   });
 
   it("backs off for just the time asked without a maxPauseWaitMs", async () => {
@@ -138,32 +145,57 @@ describe("ServiceLimiter", () => {
     expect(Date.now() - begin).toBeGreaterThanOrEqual(25);
   });
 
-  it("turns requests away at once while a pause longer than maxPauseWaitMs lasts, and says so once", async () => {
-    // A clock that runs, from a start the test can move.
-    let start = 1_000_000;
-    const began = Date.now();
+  it("turns requests away for all of a pause longer than maxPauseWaitMs, and says so once", async () => {
     const onLongPause = vi.fn();
-    const limiter = new ServiceLimiter({ service: "deepgram", maxPauseWaitMs: 60_000, onLongPause, now: () => start + (Date.now() - began) });
+    const limiter = new ServiceLimiter({ service: "deepgram", maxPauseWaitMs: 100, onLongPause });
     const task = vi.fn(async () => "sent");
-    limiter.pauseFor(30_000);
+    limiter.pauseFor(50);
     expect(onLongPause).not.toHaveBeenCalled();
-    limiter.pauseFor(120_000);
-    limiter.pauseFor(90_000);
+    limiter.pauseFor(400);
+    limiter.pauseFor(300);
     expect(onLongPause).toHaveBeenCalledTimes(1);
-    const pausedUntil = (onLongPause.mock.calls[0]![0] as Date).getTime();
-    expect(pausedUntil - start).toBeGreaterThanOrEqual(120_000);
-    expect(pausedUntil - start).toBeLessThan(121_000);
 
     const error = await limiter.run(task).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as Error).message).toMatch(/^Deepgram keeps answering 429/);
+    await sleep(320);
+    // Less than maxPauseWaitMs is left, yet the pause asked for was a long one: still turned away.
+    await expect(limiter.run(task)).rejects.toBeInstanceOf(RateLimitedError);
     expect(task).not.toHaveBeenCalled();
     expect(limiter.inFlight).toBe(0);
+  });
 
-    // Once the rest of the pause is short enough to wait out, requests wait instead.
-    start = pausedUntil - 20 - (Date.now() - began);
-    const waitedFrom = Date.now();
-    expect(await limiter.run(task)).toBe("sent");
-    expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(15);
+  it("waits out a pause no longer than maxPauseWaitMs", async () => {
+    const limiter = new ServiceLimiter({ service: "deepgram", maxPauseWaitMs: 100 });
+    limiter.pauseFor(40);
+    const begin = Date.now();
+    expect(await limiter.run(async () => "sent")).toBe("sent");
+    expect(Date.now() - begin).toBeGreaterThanOrEqual(35);
+  });
+
+  it("turns away a request that was already queued when a long pause began, freeing its slot", async () => {
+    const limiter = new ServiceLimiter({ service: "deepgram", maxParallel: 1, maxPauseWaitMs: 100 });
+    const gate = deferred();
+    const first = limiter.run(() => gate.promise);
+    const queued = limiter.run(async () => "sent");
+    await settle();
+    limiter.backOff(2_000);
+    gate.resolve();
+    await first;
+    const begin = Date.now();
+    await expect(queued).rejects.toBeInstanceOf(RateLimitedError);
+    expect(Date.now() - begin).toBeLessThan(100);
+    expect(limiter.inFlight).toBe(0);
+  });
+
+  it("turns away a request sleeping out a short pause once a long one begins", async () => {
+    const limiter = new ServiceLimiter({ service: "exotel", maxPauseWaitMs: 100 });
+    limiter.pauseFor(60);
+    const sleeping = limiter.run(async () => "sent");
+    await settle();
+    limiter.backOff(2_000);
+    const begin = Date.now();
+    await expect(sleeping).rejects.toBeInstanceOf(RateLimitedError);
+    expect(Date.now() - begin).toBeLessThan(200);
   });
 });

@@ -7,14 +7,15 @@ export interface LimiterOptions {
   /** Requests allowed to start in any 60-second window (Exotel's per-account budget). */
   perMinute?: number;
   now?: () => number;
-  /** The service behind the gate, named in the error that turns a request away during a long pause. */
+  /** The service behind the gate, named in the error that turns a request away. */
   service?: ServiceName;
   /**
-   * A 429 pause ending further away than this is not waited out: requests are turned away with a
-   * RateLimitedError at once, so no call holds a slot, and no poll stands still, for minutes.
+   * A 429 pause longer than this is not waited out: for all of it, requests are turned away with
+   * a RateLimitedError (their calls wait for a later poll), so no call holds a slot, and no poll
+   * stands still, for minutes. Without it (or without `service`) every pause is waited out.
    */
   maxPauseWaitMs?: number;
-  /** Told once when such a long pause begins (for the log). */
+  /** Told when requests begin to be turned away (for the log). */
   onLongPause?: (until: Date) => void;
 }
 
@@ -27,7 +28,10 @@ export class ServiceLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly starts: number[] = [];
+  /** No request starts before this. */
   private pausedUntil = 0;
+  /** Requests are turned away until this. */
+  private turnAwayUntil = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: LimiterOptions = {}) {
@@ -38,26 +42,28 @@ export class ServiceLimiter {
     return this.active;
   }
 
-  /** Every caller waits until `ms` from now before starting a new request. */
+  /** Every caller waits until `ms` from now before starting a new request; a long pause turns them away instead. */
   pauseFor(ms: number): void {
-    const now = this.now();
-    const wasLong = this.isLongPause(now);
-    this.pausedUntil = Math.max(this.pausedUntil, now + ms);
-    if (!wasLong && this.isLongPause(now)) this.options.onLongPause?.(new Date(this.pausedUntil));
+    const until = this.now() + ms;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    if (ms > (this.options.maxPauseWaitMs ?? Infinity)) this.turnAwayTill(until);
   }
 
   /**
-   * After a 429 the retries could not wait out: a pause of at least `ms`, and long enough that
-   * requests are turned away meanwhile rather than queued, so the service is left alone for a
-   * while instead of being knocked on by every call in turn.
+   * After a 429 the retries could not wait out: a pause of at least `ms`, and at least as long as
+   * a pause that is waited out, during which requests are turned away rather than queued. The
+   * service is left alone for a while instead of being knocked on by every call in turn.
    */
   backOff(ms: number): void {
-    const turnAwayAfter = this.options.maxPauseWaitMs;
-    this.pauseFor(turnAwayAfter === undefined ? ms : Math.max(ms, turnAwayAfter + 1));
+    const turnAwayFor = this.options.maxPauseWaitMs;
+    if (turnAwayFor === undefined) return this.pauseFor(ms);
+    const until = this.now() + Math.max(ms, turnAwayFor);
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.turnAwayTill(until);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    this.turnAwayDuringLongPause();
+    this.refuseWhileTurningAway();
     await this.acquireSlot();
     try {
       await this.waitForBudget();
@@ -67,12 +73,16 @@ export class ServiceLimiter {
     }
   }
 
-  private isLongPause(now: number): boolean {
-    return this.pausedUntil - now > (this.options.maxPauseWaitMs ?? Infinity);
+  private turnAwayTill(until: number): void {
+    if (!this.options.service) return;
+    const already = this.now() < this.turnAwayUntil;
+    this.turnAwayUntil = Math.max(this.turnAwayUntil, until);
+    if (!already) this.options.onLongPause?.(new Date(this.turnAwayUntil));
   }
 
-  private turnAwayDuringLongPause(): void {
-    if (this.options.service && this.isLongPause(this.now())) throw new RateLimitedError(this.options.service);
+  /** Also checked by requests already queued when the turning away began, each time they wake. */
+  private refuseWhileTurningAway(): void {
+    if (this.options.service && this.now() < this.turnAwayUntil) throw new RateLimitedError(this.options.service);
   }
 
   private async acquireSlot(): Promise<void> {
@@ -92,6 +102,7 @@ export class ServiceLimiter {
 
   private async waitForBudget(): Promise<void> {
     for (;;) {
+      this.refuseWhileTurningAway();
       const now = this.now();
       if (now < this.pausedUntil) {
         await sleep(this.pausedUntil - now);
