@@ -35,6 +35,7 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
   const chain = /^\/chain\/(\d+)\/x\.mp3$/.exec(url.pathname);
   if (chain && Number(chain[1]) > 0) return redirect(response, 307, `../${Number(chain[1]) - 1}/x.mp3?${SIGNATURE}`);
   if (url.pathname === "/to-other-host.mp3") return redirect(response, 301, `${otherOrigin}/audio.mp3`);
+  if (url.pathname === "/to-api-host.mp3") return redirect(response, 302, `${origin}/audio.mp3`);
   if (url.pathname === "/to-signed.mp3") return redirect(response, 302, `/audio.mp3?${SIGNATURE}`);
   if (url.pathname === "/to-ftp.mp3") return redirect(response, 302, "ftp://127.0.0.1/audio.mp3");
   if (url.pathname === "/to-flaky.mp3") return redirect(response, 303, "/flaky.mp3");
@@ -70,9 +71,9 @@ beforeEach(() => {
 });
 
 let files = 0;
-async function download(pathAndQuery: string): Promise<{ bytes: number; file: string }> {
+async function download(pathAndQuery: string, from = origin): Promise<{ bytes: number; file: string }> {
   const file = path.join(dir, `${++files}.mp3`);
-  const bytes = await client.download(`${origin}${pathAndQuery}`, file, "CA123");
+  const bytes = await client.download(`${from}${pathAndQuery}`, file, "CA123");
   return { bytes, file };
 }
 
@@ -105,6 +106,15 @@ describe("ExotelClient.download and redirects", () => {
       { url: "/audio.mp3", authorization: null },
       { url: "/to-signed.mp3", authorization },
       { url: `/audio.mp3?${SIGNATURE}`, authorization: null },
+    ]);
+  });
+
+  it("after a redirect, sends the credentials in clear only to the URL's own origin", async () => {
+    // Started elsewhere, led to the API host over plain HTTP: the key would cross the network readable.
+    await download("/to-api-host.mp3", otherOrigin);
+    expect(seen).toEqual([
+      { url: "/to-api-host.mp3", authorization: null },
+      { url: "/audio.mp3", authorization: null },
     ]);
   });
 

@@ -106,7 +106,7 @@ export class ExotelClient {
       try {
         answer = await downloadToFile({
           url: target,
-          headers: this.getsCredentials(target) ? { Authorization: this.authorization } : {},
+          headers: this.getsCredentials(target, start) ? { Authorization: this.authorization } : {},
           timeoutMs: 300_000,
           file,
           wanted: (head) => head.status === 200 && !TEXT_TYPES.test(head.headers["content-type"] ?? ""),
@@ -125,11 +125,13 @@ export class ExotelClient {
 
   /**
    * Our key and token go only to Exotel's own hosts, so a redirect elsewhere (to S3) drops them;
-   * and never along with a presigned URL, which needs none (S3 refuses a request carrying both).
+   * never along with a presigned URL, which needs none (S3 refuses a request carrying both); and
+   * after a redirect, only over HTTPS or to the URL's own origin, so no hop sends them in clear.
    */
-  private getsCredentials(url: URL): boolean {
+  private getsCredentials(url: URL, start: URL): boolean {
     const exotelHost = url.host === this.apiHost || EXOTEL_HOST.test(url.hostname);
-    return exotelHost && !url.searchParams.has("X-Amz-Signature");
+    const safeHop = url === start || url.protocol === "https:" || url.origin === start.origin;
+    return exotelHost && safeHop && !url.searchParams.has("X-Amz-Signature");
   }
 
   private withRetries<T>(limiter: ServiceLimiter, run: () => Promise<T>): Promise<T> {
