@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient, networkError } from "./http.js";
+import { createHttpClient, networkError, retryAfterMs } from "./http.js";
 
 interface Seen {
   method: string;
@@ -87,5 +87,25 @@ describe("createHttpClient", () => {
     });
     expect(await outcome(createHttpClient(origin, 200).text({ url: "/silent" }))).toMatchObject({ message: expect.stringContaining("timed out"), maybeApplied: true });
     expect(await outcome(createHttpClient(origin, 5_000).text({ url: "/drop" }))).toMatchObject({ message: expect.stringContaining("connection failed"), maybeApplied: true });
+  });
+});
+
+describe("retryAfterMs", () => {
+  const now = Date.parse("2026-11-25T10:00:00Z");
+
+  it("reads seconds, an HTTP date and retry-after-ms, and nothing from an absent or unreadable header", () => {
+    expect(retryAfterMs({ "retry-after": "120" }, now)).toBe(120_000);
+    expect(retryAfterMs({ "retry-after": "Wed, 25 Nov 2026 10:00:30 GMT" }, now)).toBe(30_000);
+    expect(retryAfterMs({ "retry-after-ms": "250", "retry-after": "9" }, now)).toBe(250);
+    expect(retryAfterMs({}, now)).toBeNull();
+    expect(retryAfterMs({ "retry-after": "soon" }, now)).toBeNull();
+  });
+
+  it("takes a wait longer than a day as a day, so a pause stays a real date", () => {
+    for (const headers of [{ "retry-after": "1e300" }, { "retry-after-ms": "1e300" }, { "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" }]) {
+      const ms = retryAfterMs(headers, now)!;
+      expect(ms).toBe(86_400_000);
+      expect(new Date(now + ms).toISOString()).toBe("2026-11-26T10:00:00.000Z");
+    }
   });
 });

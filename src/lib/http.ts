@@ -65,14 +65,17 @@ export function createHttpClient(baseURL: string, timeoutMs: number): HttpClient
 export function retryAfterMs(headers: Record<string, unknown> | undefined, now = Date.now()): number | null {
   if (!headers) return null;
   const ms = Number(headers["retry-after-ms"]);
-  if (headers["retry-after-ms"] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  if (headers["retry-after-ms"] !== undefined && Number.isFinite(ms) && ms >= 0) return Math.min(ms, MAX_RETRY_AFTER_MS);
   const value = headers["retry-after"];
   if (typeof value !== "string" || value.trim() === "") return null;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return Number.isNaN(date) ? null : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
+
+/** A longer Retry-After is taken as a day: a service back after more than that is a case for a person, and a pause past Date's range would break. */
+const MAX_RETRY_AFTER_MS = 86_400_000;
 
 /**
  * Turns a failure to get any answer (refused, dropped, timed out) into a ServiceError. The
