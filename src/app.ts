@@ -109,6 +109,7 @@ export async function openApp(options: OpenOptions): Promise<App> {
         limiter: limiter("zoho-desk", { maxParallel: config.zoho.maxParallel }),
         retry,
         logger,
+        onRetry: onRetry("Zoho Desk"),
         learnSecret: (token) => log.addSecret(token),
         persist: async (token) => {
           const exists = await fs.access(config.files.envFile).then(() => true, () => false);

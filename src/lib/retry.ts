@@ -52,14 +52,12 @@ export async function withRetries<T>(operation: () => Promise<T>, options: Retry
       if (!isRetryable(error, options.idempotent)) throw error;
       const delay = error.retryAfterMs ?? backoffDelay(options.policy, attempt);
       const givingUp = attempt >= options.policy.attempts || (error.retryAfterMs !== null && error.retryAfterMs > options.policy.maxRetryAfterMs);
-      if (error.status === 429) {
-        if (!givingUp) options.limiter?.pauseFor(delay);
-        else {
-          options.limiter?.backOff(delay);
-          throw new RateLimitedError(error.service);
-        }
+      if (givingUp && error.status === 429) {
+        options.limiter?.backOff(delay);
+        throw new RateLimitedError(error.service);
       }
       if (givingUp) throw error;
+      if (error.status === 429) options.limiter?.pauseFor(delay);
       options.onRetry?.(error, delay, attempt);
       await sleep(delay);
     }

@@ -25,6 +25,7 @@ export interface DeskClientDeps {
   retry: RetryPolicy;
   tokens: ZohoTokenManager;
   logger: Logger;
+  onRetry?: (error: ServiceError, delayMs: number) => void;
 }
 
 /** Desk errors that no retry or refresh mends until the user changes the set-up; they block Zoho work instead of failing calls. */
@@ -56,7 +57,7 @@ export class DeskClient {
       policy: this.deps.retry,
       idempotent: request.method === "GET",
       limiter: this.deps.limiter,
-      onRetry: (error, delayMs) => this.deps.logger.warn(`Zoho Desk: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`),
+      onRetry: this.deps.onRetry,
     });
   }
 

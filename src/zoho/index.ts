@@ -1,6 +1,7 @@
 import type { ZohoConfig } from "../config/config.js";
 import type { CommentDraft, CommentRef, ContactRef, ExistingComment, TicketDraft, TicketRef } from "../domain/desk.js";
 import type { HelpDesk } from "../domain/ports.js";
+import type { ServiceError } from "../lib/errors.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { phoneSpellings } from "../lib/phone.js";
 import type { RetryPolicy } from "../lib/retry.js";
@@ -13,6 +14,7 @@ export interface ZohoDeskDeps extends Omit<TokenManagerDeps, "logger"> {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
   logger: Logger;
+  onRetry?: (error: ServiceError, delayMs: number) => void;
 }
 
 /** How many comments Desk lists per page. */
@@ -30,7 +32,7 @@ export interface ZohoHelpDesk extends HelpDesk {
 /** The Zoho Desk adapter. */
 export function createZohoHelpDesk(config: ZohoConfig, deps: ZohoDeskDeps): ZohoHelpDesk {
   const tokens = new ZohoTokenManager(config, deps);
-  const desk = new DeskClient(config, { limiter: deps.limiter, retry: deps.retry, tokens, logger: deps.logger });
+  const desk = new DeskClient(config, { limiter: deps.limiter, retry: deps.retry, tokens, logger: deps.logger, onRetry: deps.onRetry });
   const agentIds = new Map<string, string | null>();
 
   async function ticketMentioning(callSid: string, ticket: Ticket): Promise<TicketRef | null> {
