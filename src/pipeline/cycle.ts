@@ -88,7 +88,8 @@ async function planWalk(ctx: PipelineContext, options: CycleOptions): Promise<Wa
   const now = ctx.now();
   const pipeline = ctx.config.pipeline;
   const overlap = overlapMs(pipeline.recordingWaitMinutes);
-  const watermark = await watermarkNotAfter(now, ctx);
+  await forgetFutureWatermark(now, ctx);
+  const watermark = ctx.store.watermark;
   const start = walkStart(watermark, now, { overlapMs: overlap, firstRunLookbackMs: pipeline.firstRunLookbackHours * 3_600_000, since: options.since ?? null });
   if (start.cutFrom) {
     ctx.logger.warn(
@@ -112,18 +113,17 @@ async function planWalk(ctx: PipelineContext, options: CycleOptions): Promise<Wa
 
 /**
  * A watermark later than the clock was saved while the clock was wrong (IST read as UTC, say),
- * and would keep every poll from listing anything new until real time passed it. The poll reads
- * as if the watermark were now, the overlap covering the gap, and saves that, so it warns once.
+ * and would keep every poll from listing anything new until real time passed it. It is saved as
+ * now, the overlap covering the gap, so the warning comes once.
  */
-async function watermarkNotAfter(now: Date, ctx: PipelineContext): Promise<Date | null> {
+async function forgetFutureWatermark(now: Date, ctx: PipelineContext): Promise<void> {
   const saved = ctx.store.watermark;
-  if (!saved || saved.getTime() <= now.getTime()) return saved;
+  if (!saved || saved.getTime() <= now.getTime()) return;
   ctx.logger.warn(
     `The saved watermark (${formatIstReadable(saved)}) is later than the clock (${formatIstReadable(now)}): the clock was wrong when it was saved, or is now. ` +
       "Reading from now less the overlap instead; if the clock was off for longer than that, run backfill --since the day it went wrong.",
   );
   await ctx.store.setWatermark(now);
-  return now;
 }
 
 function progressLine(label: string, index: number, windows: TimeWindow[], page: CallPage, listedInWindow: number): string {

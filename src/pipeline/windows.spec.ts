@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { earliestListable, MAX_WINDOW_MS, overlapMs, pollWindows, walkStart } from "./windows.js";
+import { earliestListable, MAX_WINDOW_MS, overlapMs, walkStart, windowsBetween, type WindowOptions } from "./windows.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -43,7 +43,12 @@ describe("earliestListable", () => {
   });
 });
 
-describe("pollWindows", () => {
+/** The windows one poll walks, as the cycle works them out. */
+function pollWindows(watermark: Date | null, now: Date, options: WindowOptions) {
+  return windowsBetween(walkStart(watermark, now, options).from, now);
+}
+
+describe("the windows a poll walks", () => {
   it("looks back FIRST_RUN_LOOKBACK_HOURS on the first run", () => {
     expect(iso(pollWindows(null, now, options))).toEqual([["2025-11-19T10:00:00.000Z", "2025-11-20T10:00:00.000Z"]]);
   });

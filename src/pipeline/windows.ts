@@ -70,8 +70,3 @@ export function windowsBetween(from: Date, to: Date): TimeWindow[] {
   }
   return windows.length > 0 ? windows : [{ from: new Date(start), to: new Date(Math.max(start, end)) }];
 }
-
-/** The windows of Exotel's call list one poll walks, oldest first, none longer than Exotel allows. */
-export function pollWindows(watermark: Date | null, now: Date, options: WindowOptions): TimeWindow[] {
-  return windowsBetween(walkStart(watermark, now, options).from, now);
-}
