@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { promises as fs } from "node:fs";
 import type { AgentDirectory } from "./config/agents.js";
 import type { Config } from "./config/config.js";
@@ -93,7 +94,11 @@ export async function openApp(options: OpenOptions): Promise<App> {
   }
 
   const { createCallAnalyser, createDeepgramTranscriber, createExotelSource, createZohoHelpDesk } = await loadAdapters();
-  const retry = defaultRetryPolicy(config.pipeline.retryBaseMs);
+  // A stop ends every wait (for a retry, a budget, a slot) at once; requests already sent finish.
+  const stop = new AbortController();
+  // Every request waiting listens for the stop: with many calls in flight that is more than Node's default of ten.
+  setMaxListeners(0, stop.signal);
+  const retry = { ...defaultRetryPolicy(config.pipeline.retryBaseMs), stopping: stop.signal };
   const onRetry = (service: string) => (error: Error, delayMs: number) => logger.warn(`${service}: ${error.message}; retrying in ${Math.round(delayMs / 100) / 10} s`);
   const limiter = (service: ServiceName, options: LimiterOptions) =>
     new ServiceLimiter({
@@ -102,8 +107,8 @@ export async function openApp(options: OpenOptions): Promise<App> {
       maxPauseWaitMs: retry.maxRetryAfterMs,
       onLongPause: (until) =>
         logger.warn(`${serviceLabel(service)} asked us to slow down (HTTP 429): no requests to it until ${until.toISOString()}; the calls that need it wait, none are lost`),
+      stopping: stop.signal,
     });
-  const stop = new AbortController();
   const desk = config.zoho
     ? createZohoHelpDesk(config.zoho, {
         limiter: limiter("zoho-desk", { maxParallel: config.zoho.maxParallel }),
@@ -134,7 +139,12 @@ export async function openApp(options: OpenOptions): Promise<App> {
       logger,
       onRetry: onRetry("Deepgram"),
     }),
-    analyser: createCallAnalyser(config.openai, { limiter: limiter("openai", { maxParallel: config.pipeline.maxConcurrentCalls }), retry, logger }),
+    analyser: createCallAnalyser(config.openai, {
+      limiter: limiter("openai", { maxParallel: config.pipeline.maxConcurrentCalls }),
+      retry,
+      logger,
+      onRetry: onRetry("OpenAI"),
+    }),
     desk,
     logger,
     now: () => new Date(),

@@ -4,7 +4,7 @@ import type { Config } from "../config/config.js";
 import type { Analysis } from "../domain/analysis.js";
 import type { CallAnalyser } from "../domain/ports.js";
 import { hasSpeech, type Transcript } from "../domain/transcript.js";
-import { ServiceError } from "../lib/errors.js";
+import { InterruptedError, ServiceError } from "../lib/errors.js";
 import { retryAfterMs } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { withRetries, type RetryPolicy } from "../lib/retry.js";
@@ -19,6 +19,7 @@ export interface AnalysisDeps {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
   logger: Logger;
+  onRetry?: (error: ServiceError, delayMs: number) => void;
 }
 
 /** OpenAI's failures as ours: a spent quota or a bad key will not mend itself by retrying. */
@@ -77,7 +78,7 @@ export function createCallAnalyser(config: Config["openai"], deps: AnalysisDeps)
             throw toServiceError(error, callSid);
           }
         }),
-      { policy: deps.retry, idempotent: true, limiter: deps.limiter },
+      { policy: deps.retry, idempotent: true, limiter: deps.limiter, onRetry: deps.onRetry },
     );
     const message = completion.choices[0]?.message;
     if (!message?.parsed) {
@@ -99,6 +100,8 @@ export function createCallAnalyser(config: Config["openai"], deps: AnalysisDeps)
       try {
         return await askModel(client, transcript, callSid);
       } catch (error) {
+        // A stop is not OpenAI failing: the call is analysed properly at the next start.
+        if (error instanceof InterruptedError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         deps.logger.warn({ sid: callSid }, `OpenAI analysis failed for call ${callSid} (${reason}); using keyword analysis`);
         return analyseByKeywords(transcript);

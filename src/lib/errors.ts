@@ -88,6 +88,17 @@ export class RateLimitedError extends DeferredError {
   }
 }
 
+/**
+ * The program is stopping (SIGINT/SIGTERM), and a wait — before a retry, for a rate budget, for a
+ * free slot — was cut short rather than sat out. The call is left as its last saved step has it
+ * and resumes at the next start, exactly as after a crash at that instant.
+ */
+export class InterruptedError extends DeferredError {
+  constructor(waitingFor: string) {
+    super(`the program is stopping: no longer waiting ${waitingFor}`);
+  }
+}
+
 export interface InputProblem {
   /** The variable, JSON path or line the problem is in. */
   field: string;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
-import { RateLimitedError } from "./errors.js";
+import { InterruptedError, RateLimitedError } from "./errors.js";
 import { ServiceLimiter } from "./limiter.js";
 
 function deferred() {
@@ -197,5 +197,60 @@ describe("ServiceLimiter", () => {
     const begin = Date.now();
     await expect(sleeping).rejects.toBeInstanceOf(RateLimitedError);
     expect(Date.now() - begin).toBeLessThan(200);
+  });
+
+  describe("when the program is stopping", () => {
+    it("ends a wait for a slot, and hands the freed slot to the next request still waiting", async () => {
+      const stop = new AbortController();
+      const limiter = new ServiceLimiter({ maxParallel: 1, service: "deepgram", stopping: stop.signal });
+      const first = deferred();
+      const running = limiter.run(() => first.promise);
+      const givesUp = limiter.run(async () => "sent");
+      await settle();
+      stop.abort();
+      await expect(givesUp).rejects.toBeInstanceOf(InterruptedError);
+      await expect(givesUp).rejects.toThrow("the program is stopping: no longer waiting for a free slot at Deepgram");
+      first.resolve();
+      await running;
+      expect(limiter.inFlight).toBe(0);
+      // A request that needs no wait still goes out: the steps under way may finish.
+      expect(await limiter.run(async () => "sent")).toBe("sent");
+      expect(limiter.inFlight).toBe(0);
+    });
+
+    it("refuses to queue a request for a slot once stopping", async () => {
+      const stop = new AbortController();
+      const limiter = new ServiceLimiter({ maxParallel: 1, stopping: stop.signal });
+      const first = deferred();
+      const running = limiter.run(() => first.promise);
+      stop.abort();
+      await expect(limiter.run(async () => "sent")).rejects.toBeInstanceOf(InterruptedError);
+      first.resolve();
+      await running;
+      expect(limiter.inFlight).toBe(0);
+    });
+
+    it("ends a wait for a 429 pause, freeing the slot", async () => {
+      const stop = new AbortController();
+      const limiter = new ServiceLimiter({ maxParallel: 1, service: "zoho-desk", stopping: stop.signal });
+      limiter.pauseFor(60_000);
+      const waiting = limiter.run(async () => "sent");
+      await settle();
+      stop.abort();
+      await expect(waiting).rejects.toThrow("no longer waiting for a 429 pause to end at Zoho Desk");
+      expect(limiter.inFlight).toBe(0);
+    });
+
+    it("ends a wait for the per-minute budget", async () => {
+      const stop = new AbortController();
+      const task = vi.fn(async () => "sent");
+      const limiter = new ServiceLimiter({ perMinute: 1, service: "exotel", stopping: stop.signal });
+      await limiter.run(task);
+      const waiting = limiter.run(task);
+      await settle();
+      stop.abort();
+      await expect(waiting).rejects.toThrow("no longer waiting for the per-minute budget at Exotel");
+      expect(task).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { RateLimitedError, type ServiceName } from "./errors.js";
+import { InterruptedError, RateLimitedError, serviceLabel, type ServiceName } from "./errors.js";
 
 export interface LimiterOptions {
   /** Requests allowed in flight at once (Zoho Desk's concurrency cap, Deepgram's per-project limit). */
@@ -17,6 +17,12 @@ export interface LimiterOptions {
   maxPauseWaitMs?: number;
   /** Told when requests begin to be turned away (for the log). */
   onLongPause?: (until: Date) => void;
+  /**
+   * When this aborts (the program is stopping), requests waiting for a slot, a pause's end or the
+   * budget stop waiting, with an InterruptedError. Requests that need no wait still go out, so
+   * the steps under way can finish.
+   */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -91,7 +97,21 @@ export class ServiceLimiter {
       this.active += 1;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const stopping = this.options.stopping;
+    if (stopping?.aborted) throw this.interrupted("for a free slot");
+    await new Promise<void>((resolve, reject) => {
+      // releaseSlot hands its slot straight to the first waiter; a waiter that gave up is no longer there to take it.
+      const take = () => {
+        stopping?.removeEventListener("abort", giveUp);
+        resolve();
+      };
+      const giveUp = () => {
+        this.waiting.splice(this.waiting.indexOf(take), 1);
+        reject(this.interrupted("for a free slot"));
+      };
+      stopping?.addEventListener("abort", giveUp, { once: true });
+      this.waiting.push(take);
+    });
   }
 
   private releaseSlot(): void {
@@ -105,19 +125,29 @@ export class ServiceLimiter {
       this.refuseWhileTurningAway();
       const now = this.now();
       if (now < this.pausedUntil) {
-        await sleep(this.pausedUntil - now);
+        await this.sleep(this.pausedUntil - now, "for a 429 pause to end");
         continue;
       }
       const perMinute = this.options.perMinute;
       if (perMinute !== undefined) {
         while (this.starts.length > 0 && this.starts[0]! <= now - 60_000) this.starts.shift();
         if (this.starts.length >= perMinute) {
-          await sleep(this.starts[0]! + 60_000 - now + 1);
+          await this.sleep(this.starts[0]! + 60_000 - now + 1, "for the per-minute budget");
           continue;
         }
         this.starts.push(now);
       }
       return;
     }
+  }
+
+  private sleep(ms: number, what: string): Promise<void> {
+    return sleep(ms, undefined, { signal: this.options.stopping }).catch(() => {
+      throw this.interrupted(what);
+    });
+  }
+
+  private interrupted(what: string): InterruptedError {
+    return new InterruptedError(`${what}${this.options.service ? ` at ${serviceLabel(this.options.service)}` : ""}`);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { DeferredError, RateLimitedError, ServiceError, type ServiceErrorDetails } from "./errors.js";
+import { DeferredError, InterruptedError, RateLimitedError, ServiceError, type ServiceErrorDetails } from "./errors.js";
 import { ServiceLimiter } from "./limiter.js";
 import { backoffDelay, defaultRetryPolicy, isRetryable, withRetries, type RetryPolicy } from "./retry.js";
 
@@ -124,6 +124,16 @@ describe("withRetries", () => {
     const pauseFor = vi.spyOn(limiter, "pauseFor");
     await withRetries(failing(failure({ status: 503 })), { policy: POLICY, idempotent: true, limiter });
     expect(pauseFor).not.toHaveBeenCalled();
+  });
+
+  it("ends a wait before a retry as soon as the program is stopping, without trying again", async () => {
+    const stop = new AbortController();
+    const operation = failing(failure({ retryAfterMs: 60_000 }));
+    const policy = { ...POLICY, maxRetryAfterMs: 120_000, stopping: stop.signal };
+    const waiting = withRetries(operation, { policy, idempotent: true, onRetry: () => stop.abort() });
+    await expect(waiting).rejects.toBeInstanceOf(InterruptedError);
+    await expect(waiting).rejects.toThrow("the program is stopping: no longer waiting to try Zoho Desk again");
+    expect(operation).toHaveBeenCalledTimes(1);
   });
 
   it("backs off within the policy's delays", async () => {

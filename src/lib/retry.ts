@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { RateLimitedError, ServiceError } from "./errors.js";
+import { InterruptedError, RateLimitedError, serviceLabel, ServiceError } from "./errors.js";
 import type { ServiceLimiter } from "./limiter.js";
 
 export interface RetryPolicy {
@@ -9,6 +9,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A service's Retry-After is honoured up to this; beyond it the call is retried in a later cycle. */
   maxRetryAfterMs: number;
+  /** When this aborts (the program is stopping), a wait before a retry ends at once with an InterruptedError. */
+  stopping?: AbortSignal;
 }
 
 export function defaultRetryPolicy(baseDelayMs: number): RetryPolicy {
@@ -59,7 +61,9 @@ export async function withRetries<T>(operation: () => Promise<T>, options: Retry
       if (givingUp) throw error;
       if (error.status === 429) options.limiter?.pauseFor(delay);
       options.onRetry?.(error, delay, attempt);
-      await sleep(delay);
+      await sleep(delay, undefined, { signal: options.policy.stopping }).catch(() => {
+        throw new InterruptedError(`to try ${serviceLabel(error.service)} again`);
+      });
     }
   }
 }

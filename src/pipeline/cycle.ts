@@ -1,6 +1,6 @@
 import type { TimeWindow } from "../domain/call.js";
 import type { CallPage } from "../domain/ports.js";
-import { errorMessage } from "../lib/errors.js";
+import { errorMessage, InterruptedError } from "../lib/errors.js";
 import { formatIst, formatIstDay, formatIstReadable } from "../lib/ist-time.js";
 import { admitCall, recordUnreadable } from "./admit.js";
 import type { PipelineContext } from "./context.js";
@@ -162,6 +162,8 @@ async function walkAndProcess(ctx: PipelineContext, walk: Walk, report: CycleRep
       if (walk.advancesWatermark && (!watermark || window.to > watermark)) await ctx.store.setWatermark(window.to);
     }
   } catch (error) {
+    // Stopping during a wait for Exotel's budget: the rest is listed at the next start, as after any stop.
+    if (error instanceof InterruptedError) return;
     report.listingError = errorMessage(error);
     ctx.logger.warn(`Could not read Exotel's call list to the end: ${report.listingError}. The calls found are processed; the rest are read next cycle.`);
     // What we saved of a waiting call is only as fresh as the last listing: deciding from it now

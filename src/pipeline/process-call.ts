@@ -1,4 +1,4 @@
-import { DeferredError, errorMessage } from "../lib/errors.js";
+import { DeferredError, errorMessage, InterruptedError } from "../lib/errors.js";
 import { FINISHED_CALL_DROPS, stepIndex, type CallState } from "../state/model.js";
 import type { PipelineContext } from "./context.js";
 import { CALL_STEPS, CallSkipped } from "./steps/index.js";
@@ -30,6 +30,8 @@ export async function processCall(sid: string, ctx: PipelineContext): Promise<Ca
 
 async function recordFailure(sid: string, error: unknown, ctx: PipelineContext): Promise<CallOutcome> {
   const entry = ctx.store.get(sid)!;
+  // Stopping is nobody's fault, and the step resumes at the next start: nothing to record.
+  if (error instanceof InterruptedError) return "interrupted";
   if (error instanceof DeferredError) {
     if (entry.reason !== error.message) await ctx.store.update(sid, { reason: error.message });
     ctx.logger.debug({ sid }, `Call ${sid} waits: ${error.message}`);

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startScenario, type Scenario } from "../support/scenario.js";
 import { eventually, type RunningDaemon, type RunResult } from "../support/workspace.js";
+import { journalShows } from "../support/crash.js";
 import { CALL_LIST, CHAT, expectTicketedOnce, LISTEN, logLines, RECORDING, requestsMatching, seedAnsweredCall } from "../support/faults.js";
 
 let scenario: Scenario | null = null;
@@ -96,6 +97,70 @@ describe("shutdown", () => {
     expect(requestsMatching(sandbox.deepgram.service, "POST", LISTEN)).toHaveLength(2);
     expect(sandbox.exotel.recordingDownloads().filter((d) => d.sid === inFlight.sid)).toHaveLength(1);
     expect(requestsMatching(sandbox.exotel.service, "GET", RECORDING)).toHaveLength(2);
+  });
+
+  it("on SIGTERM stops waiting at once, for a retry and for a 429 pause alike; the calls keep their steps and attempts, and the next start tickets each once", async () => {
+    scenario = await startScenario({ env: { MAX_CONCURRENT_CALLS: "12" } });
+    const { sandbox, workspace } = scenario;
+    const calls = Array.from({ length: 12 }, () => seedAnsweredCall(sandbox));
+    // The first contact search is told to wait 50 s: that request waits to be retried, and every
+    // other request to Zoho Desk waits for the pause to end.
+    sandbox.zoho.injectThresholdExceeded({ match: { method: "GET", path: "/api/v1/contacts/search" }, retryAfterSeconds: 50 });
+
+    const daemon = workspace.start();
+    daemons.push(daemon);
+    await eventually(async () => (await logLines(workspace, "WARN")).some((l) => /Zoho Desk: .*429.*; retrying in 50 s/.test(l)), 20_000, "the 429's retry to be put off");
+    // Every call is through its analysis: one is waiting to retry, the others for the pause to end.
+    for (const { sid } of calls) await journalShows(workspace, daemon, sid, "analysis");
+    const signalledAt = Date.now();
+    const result = await stopWith(daemon, "SIGTERM", 35_000);
+    expect(result.code, daemon.output()).toBe(0);
+    const log = await workspace.readLog();
+    expect(log).toContain("Stopped cleanly; state saved");
+    // Had a wait been sat out, the 30 s grace period would have ended the program.
+    expect(log).not.toContain("Steps still running after the grace period");
+    // A dozen requests waiting on one stop signal is expected, not a leak to warn about.
+    expect(daemon.output()).not.toContain("MaxListenersExceededWarning");
+    // The waits ended in giving up, not in sending: nothing went to Zoho Desk after the signal.
+    expect(sandbox.zoho.desk.requests.every((r) => r.receivedAt <= signalledAt)).toBe(true);
+    expect(sandbox.zoho.desk.requests.filter((r) => r.responseStatus === 429)).toHaveLength(1);
+    expect(sandbox.zoho.desk.requests.filter((r) => r.method !== "GET")).toHaveLength(0);
+
+    const state = await workspace.readState();
+    for (const { sid } of calls) {
+      expect(state.calls[sid]).toMatchObject({ status: "pending", step: "analysis", attempts: 0 });
+      expect(state.calls[sid]!["reason"] ?? null).toBeNull();
+    }
+
+    const restart = await workspace.run();
+    expect(restart.code, restart.stdout + restart.stderr).toBe(0);
+    for (const { sid } of calls) await expectTicketedOnce(sandbox, workspace, sid);
+  });
+
+  it("on SIGTERM while OpenAI's retry waits, saves no keyword analysis in its place; the next start analyses the call with OpenAI", async () => {
+    scenario = await startScenario();
+    const { sandbox, workspace } = scenario;
+    const concern = "OpenAI read: the router keeps dropping";
+    const { sid } = seedAnsweredCall(sandbox, { analysis: { concern, mood: "Negative", summary: "The router keeps dropping." } });
+    sandbox.openai.scriptNext({ kind: "rate-limit", retryAfterMs: 50_000 });
+
+    const daemon = workspace.start();
+    daemons.push(daemon);
+    await eventually(async () => (await logLines(workspace, "WARN")).some((l) => /OpenAI: .*429.*; retrying in 50 s/.test(l)), 20_000, "OpenAI's retry to be put off");
+    const result = await stopWith(daemon, "SIGTERM", 35_000);
+    expect(result.code, daemon.output()).toBe(0);
+    const log = await workspace.readLog();
+    expect(log).toContain("Stopped cleanly; state saved");
+    expect(log).not.toContain("Steps still running after the grace period");
+    expect(log).not.toContain("using keyword analysis");
+    const state = await workspace.readState();
+    expect(state.calls[sid]).toMatchObject({ status: "pending", step: "transcript", attempts: 0 });
+    expect(state.calls[sid]!["analysis"] ?? null).toBeNull();
+
+    const restart = await workspace.run();
+    expect(restart.code, restart.stdout + restart.stderr).toBe(0);
+    await expectTicketedOnce(sandbox, workspace, sid);
+    expect(sandbox.zoho.ticketsMentioning(`Call ID: ${sid}`)[0]?.subject).toContain(concern);
   });
 });
 

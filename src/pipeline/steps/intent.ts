@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DeferredError } from "../../lib/errors.js";
+import { InterruptedError } from "../../lib/errors.js";
 import type { PipelineContext } from "../context.js";
 
 /**
@@ -15,7 +15,7 @@ export async function letSearchCatchUp(at: string, what: string, sid: string, ct
   if (remainingMs <= 0) return false;
   ctx.logger.info({ sid }, `Zoho's search does not show ${what} yet, which a request before a restart may have created; looking again in ${Math.ceil(remainingMs / 1000)} s`);
   await sleep(remainingMs, undefined, { signal: ctx.stopping }).catch(() => {
-    throw new DeferredError(`stopped while waiting for Zoho's search to show ${what}`);
+    throw new InterruptedError(`for Zoho's search to show ${what}`);
   });
   return true;
 }
