@@ -7,7 +7,7 @@ import { hasSpeech, type Transcript } from "../domain/transcript.js";
 import { InterruptedError, ServiceError } from "../lib/errors.js";
 import { retryAfterMs } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
-import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import { withRetries, type RetryListener, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
 import { analyseByKeywords } from "./keywords.js";
 import { SYSTEM_PROMPT, transcriptForPrompt } from "./prompt.js";
@@ -19,7 +19,7 @@ export interface AnalysisDeps {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
   logger: Logger;
-  onRetry?: (error: ServiceError, delayMs: number) => void;
+  onRetry?: RetryListener;
 }
 
 /** OpenAI's failures as ours: a spent quota or a bad key will not mend itself by retrying. */

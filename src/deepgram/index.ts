@@ -5,7 +5,7 @@ import type { Transcript } from "../domain/transcript.js";
 import { DeferredError, ServiceError } from "../lib/errors.js";
 import { retryAfterMs, statusError } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
-import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import { withRetries, type RetryListener, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
 import { readAudioFormat } from "./audio-format.js";
 import { DeepgramErrorBody, ListenResponse } from "./schema.js";
@@ -16,7 +16,7 @@ export interface DeepgramDeps {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
   logger: Logger;
-  onRetry?: (error: ServiceError, delayMs: number) => void;
+  onRetry?: RetryListener;
 }
 
 /** Answers that mean the account, not the recording, is the problem: calls wait instead of failing. */

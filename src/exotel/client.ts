@@ -3,7 +3,7 @@ import { downloadToFile, type DownloadAnswer } from "../lib/download-to-file.js"
 import { ServiceError } from "../lib/errors.js";
 import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
-import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import { withRetries, type RetryListener, type RetryPolicy } from "../lib/retry.js";
 import { ExotelCallPage, RestException } from "./schema.js";
 
 export interface ExotelClientDeps {
@@ -12,7 +12,7 @@ export interface ExotelClientDeps {
   /** Recordings come from a separate host outside that budget; this only caps parallel downloads. */
   downloadLimiter: ServiceLimiter;
   retry: RetryPolicy;
-  onRetry?: (error: ServiceError, delayMs: number) => void;
+  onRetry?: RetryListener;
 }
 
 /** Answers that are an error page, not a recording, whatever their status. */
@@ -28,6 +28,10 @@ const EXOTEL_HOST = /(^|\.)exotel\.(com|in)$/i;
  */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
+
+function recordingError(callSid: string, message: string, how: { status: number; transient: boolean }): ServiceError {
+  return new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", ...how, callSid });
+}
 
 /** The raw HTTP side of Exotel: Basic auth, RestException errors, retries within the account's budget. */
 export class ExotelClient {
@@ -79,14 +83,14 @@ export class ExotelClient {
    */
   async download(url: string, temporaryFile: string, callSid: string): Promise<number> {
     const target = new URL(url, this.config.baseUrl);
-    const failure = (message: string) =>
-      new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", status: 200, transient: true, callSid });
     return this.withRetries(this.deps.downloadLimiter, async () => {
       // The whole chain is one try: a retry starts again from `url`, as a presigned URL met on
       // the way may have expired by then.
       const answer = await this.followRedirects(target, temporaryFile, callSid);
       if (answer.status !== 200) throw this.errorFrom("download recording", answer.status, answer.text, answer.headers, callSid);
       const type = answer.headers["content-type"] ?? "";
+      // A bad body may be a passing fault (a proxy's page, a dropped connection): worth trying again.
+      const failure = (message: string) => recordingError(callSid, message, { status: 200, transient: true });
       if (TEXT_TYPES.test(type)) throw failure(`came back as ${type}, not audio`);
       const expected = Number(answer.headers["content-length"]);
       if (!answer.complete) throw failure(`was cut short (${answer.bytes}${Number.isFinite(expected) ? ` of ${expected}` : ""} bytes)`);
@@ -98,8 +102,7 @@ export class ExotelClient {
   /** GETs `start` and the redirects it leads to; resolves with the first answer that is not one. */
   private async followRedirects(start: URL, file: string, callSid: string): Promise<DownloadAnswer> {
     // A loop, or a redirect to something we cannot fetch, will not mend on a retry.
-    const refused = (status: number, message: string) =>
-      new ServiceError(`exotel: recording for ${callSid} ${message}`, { service: "exotel", operation: "download recording", status, transient: false, callSid });
+    const refused = (status: number, message: string) => recordingError(callSid, message, { status, transient: false });
     let target = start;
     for (let redirects = 0; ; redirects++) {
       let answer;
@@ -139,7 +142,7 @@ export class ExotelClient {
       policy: this.deps.retry,
       idempotent: true,
       limiter,
-      onRetry: (error, delay) => this.deps.onRetry?.(error, delay),
+      onRetry: this.deps.onRetry,
     });
   }
 

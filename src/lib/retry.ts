@@ -32,12 +32,15 @@ export function isRetryable(error: unknown, idempotent: boolean): error is Servi
   return error instanceof ServiceError && error.transient && (idempotent || !error.maybeApplied);
 }
 
+/** Told before each wait for a retry (the program logs it). */
+export type RetryListener = (error: ServiceError, delayMs: number, retry: number) => void;
+
 export interface RetryOptions {
   policy: RetryPolicy;
   idempotent: boolean;
   /** A 429 pauses every request to the service, not just this one. */
   limiter?: ServiceLimiter;
-  onRetry?: (error: ServiceError, delayMs: number, retry: number) => void;
+  onRetry?: RetryListener;
 }
 
 /**

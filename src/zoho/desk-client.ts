@@ -3,7 +3,7 @@ import type { ZohoConfig } from "../config/config.js";
 import { DeferredError, ServiceError } from "../lib/errors.js";
 import { createHttpClient, networkError, retryAfterMs, statusError, type HttpClient } from "../lib/http.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
-import { withRetries, type RetryPolicy } from "../lib/retry.js";
+import { withRetries, type RetryListener, type RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
 import { DeskErrorBody } from "./schema.js";
 import type { ZohoTokenManager } from "./token-manager.js";
@@ -25,7 +25,7 @@ export interface DeskClientDeps {
   retry: RetryPolicy;
   tokens: ZohoTokenManager;
   logger: Logger;
-  onRetry?: (error: ServiceError, delayMs: number) => void;
+  onRetry?: RetryListener;
 }
 
 /** Desk errors that no retry or refresh mends until the user changes the set-up; they block Zoho work instead of failing calls. */

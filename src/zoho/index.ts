@@ -1,10 +1,9 @@
 import type { ZohoConfig } from "../config/config.js";
 import type { CommentDraft, CommentRef, ContactRef, ExistingComment, TicketDraft, TicketRef } from "../domain/desk.js";
 import type { HelpDesk } from "../domain/ports.js";
-import type { ServiceError } from "../lib/errors.js";
 import type { ServiceLimiter } from "../lib/limiter.js";
 import { phoneSpellings } from "../lib/phone.js";
-import type { RetryPolicy } from "../lib/retry.js";
+import type { RetryListener, RetryPolicy } from "../lib/retry.js";
 import type { Logger } from "../log.js";
 import { DeskClient } from "./desk-client.js";
 import { Comment, CommentList, Contact, ContactList, DeskAgent, Ticket, TicketList } from "./schema.js";
@@ -14,7 +13,7 @@ export interface ZohoDeskDeps extends Omit<TokenManagerDeps, "logger"> {
   limiter: ServiceLimiter;
   retry: RetryPolicy;
   logger: Logger;
-  onRetry?: (error: ServiceError, delayMs: number) => void;
+  onRetry?: RetryListener;
 }
 
 /** How many comments Desk lists per page. */
