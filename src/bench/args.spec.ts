@@ -4,15 +4,16 @@ import { markdownTable } from "./table.js";
 
 describe("bench arguments", () => {
   it("defaults to 120 calls at concurrency 1, 4 and 8 with every run", () => {
-    expect(parseBenchArgs([])).toMatchObject({ calls: 120, concurrencies: [1, 4, 8], memoryCalls: 1000, memoryRecordingBytes: 5 * 1024 * 1024, skipMemory: false, skipState: false, out: null });
+    expect(parseBenchArgs([])).toMatchObject({ calls: 120, concurrencies: [1, 4, 8], memoryCalls: 1000, memoryRecordingBytes: 5 * 1024 * 1024, skipMemory: false, skipState: false, skipWarm: false, out: null });
   });
 
   it("reads the options", () => {
-    expect(parseBenchArgs(["--calls", "40", "--concurrency", "1,8", "--skip-memory", "--skip-state", "--out", "r.md"])).toMatchObject({
+    expect(parseBenchArgs(["--calls", "40", "--concurrency", "1,8", "--skip-memory", "--skip-state", "--skip-warm", "--out", "r.md"])).toMatchObject({
       calls: 40,
       concurrencies: [1, 8],
       skipMemory: true,
       skipState: true,
+      skipWarm: true,
       out: "r.md",
     });
   });

@@ -6,6 +6,8 @@ export interface BenchArgs {
   memoryRecordingBytes: number;
   skipMemory: boolean;
   skipState: boolean;
+  /** Leave out the warmed-up daemon's runs. */
+  skipWarm: boolean;
   /** Concurrencies of the throughput runs; the first is the baseline. */
   concurrencies: number[];
   /** Write the tables to this file as well (bench/RESULTS.md for a reference run). */
@@ -19,6 +21,7 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --recording-mb N     recording size of the memory run in MB (default 5)
   --skip-memory        leave out the memory run
   --skip-state         leave out the state-size run
+  --skip-warm          leave out the warmed-up daemon's runs
   --out FILE           also write the report to FILE (e.g. bench/RESULTS.md)`;
 
 function positive(flag: string, value: string | undefined): number {
@@ -28,7 +31,7 @@ function positive(flag: string, value: string | undefined): number {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { calls: 120, memoryCalls: 1000, memoryRecordingBytes: 5 * 1024 * 1024, skipMemory: false, skipState: false, concurrencies: [1, 4, 8], out: null };
+  const args: BenchArgs = { calls: 120, memoryCalls: 1000, memoryRecordingBytes: 5 * 1024 * 1024, skipMemory: false, skipState: false, skipWarm: false, concurrencies: [1, 4, 8], out: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => argv[++i];
@@ -50,6 +53,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         break;
       case "--skip-state":
         args.skipState = true;
+        break;
+      case "--skip-warm":
+        args.skipWarm = true;
         break;
       case "--out":
         args.out = value() ?? null;

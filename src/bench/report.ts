@@ -7,6 +7,7 @@ import type { StateLoopResult } from "./state-loop.js";
 import type { StateWriteResult } from "./state-writes.js";
 import { fixed, markdownTable, verdict } from "./table.js";
 import { mean, median, ratio, TARGETS } from "./targets.js";
+import type { WarmRunResult } from "./warm-run.js";
 import { DEEPGRAM_MAX_PARALLEL, LATENCY, ZOHO_DESK_MAX_PARALLEL } from "./world.js";
 
 export interface BenchResults {
@@ -17,6 +18,8 @@ export interface BenchResults {
   memory: BacklogResult | null;
   /** The same short backlog with recordings of growing size. */
   recordingSizes: BacklogResult[];
+  /** The looping daemon after a warm-up poll. */
+  warm: WarmRunResult[];
   stateLoops: StateLoopResult[];
   stateWrites: StateWriteResult[];
 }
@@ -113,6 +116,34 @@ function memorySection(results: BenchResults): string[] {
   ];
 }
 
+function warmSection(results: BenchResults): string[] {
+  const runs = results.warm;
+  if (runs.length === 0) return [];
+  const first = runs[0]!;
+  return [
+    `## Warmed up: the looping daemon after ${first.warmupCalls} calls`,
+    "",
+    `The daemon as it runs for months (\`POLL_INTERVAL_SECONDS=2\`, concurrency ${first.concurrency}): its first poll works through ${first.warmupCalls} calls, ` +
+      "so start-up and V8's compiling of the hot code fall there; then new calls arrive, and CPU per call is the next poll's own `(CPU N ms)` over the calls it ticketed. " +
+      "That poll also lists the warm-up calls again (they are inside the overlap window), as every poll of a running daemon does.",
+    "",
+    markdownTable(
+      ["Concurrency", "Warm-up", "Measured", "Ticketed", "Poll s", "CPU ms/call", "Peak RSS MB", "Zoho Desk peak in flight"],
+      runs.map((r) => [
+        String(r.concurrency),
+        `${r.warmupCalls} × ${kb(r.recordingBytes)}`,
+        `${r.calls} × ${kb(r.recordingBytes)}`,
+        String(r.ticketed),
+        fixed(r.polls.reduce((n, p) => n + p.seconds, 0)),
+        fixed(r.cpuMsPerCall),
+        String(r.peakRssMb),
+        `${r.peakDeskInFlight} / ${ZOHO_DESK_MAX_PARALLEL}`,
+      ]),
+    ),
+    "",
+  ];
+}
+
 function stateSection(results: BenchResults): string[] {
   if (results.stateLoops.length === 0) return ["## State size", "", "Left out (`--skip-state`).", ""];
   const loops = results.stateLoops.map((r) => {
@@ -180,6 +211,13 @@ function targetRows(results: BenchResults): TargetRow[] {
     const cpu = pollCpuPerCall(r);
     rows.push({ target: `CPU per call ≤ ${TARGETS.cpuMsPerCall} ms (concurrency ${r.concurrency}, ${r.calls} × ${kb(r.recordingBytes)})`, measured: `${fixed(cpu)} ms (poll; ${fixed(r.processCpuMs / r.calls)} ms with start-up)`, pass: cpu <= TARGETS.cpuMsPerCall });
   }
+  for (const r of results.warm) {
+    rows.push({
+      target: `CPU per call ≤ ${TARGETS.cpuMsPerCall} ms (warmed-up daemon, concurrency ${r.concurrency}, ${r.calls} × ${kb(r.recordingBytes)} after ${r.warmupCalls})`,
+      measured: `${fixed(r.cpuMsPerCall)} ms (poll)`,
+      pass: r.cpuMsPerCall <= TARGETS.cpuMsPerCall,
+    });
+  }
   if (results.memory) {
     const r = results.memory;
     rows.push({ target: `Peak RSS ≤ ${TARGETS.peakRssMb} MB (${r.calls} × ${kb(r.recordingBytes)} recordings)`, measured: `${r.peakRssMb} MB`, pass: r.peakRssMb <= TARGETS.peakRssMb });
@@ -204,7 +242,7 @@ function targetRows(results: BenchResults): TargetRow[] {
     const cost = ratio(w2.meanMs + w2.amortizedCompactMs, w1.meanMs + w1.amortizedCompactMs);
     rows.push({ target: `Saving a step costs about the same with ${w2.history.toLocaleString("en")} calls of history as with ${w1.history} (≤ ${TARGETS.stateWriteRatio}×)`, measured: `${fixed(cost, 2)}× (mean time per write, fold amortized)`, pass: cost <= TARGETS.stateWriteRatio });
   }
-  const desk = [...results.throughput, ...(results.memory ? [results.memory] : [])].map((r) => r.peakDeskInFlight);
+  const desk = [...results.throughput, ...(results.memory ? [results.memory] : []), ...results.warm].map((r) => r.peakDeskInFlight);
   if (desk.length > 0) {
     const peak = Math.max(...desk);
     rows.push({ target: `Never more than ZOHO_DESK_MAX_PARALLEL (${ZOHO_DESK_MAX_PARALLEL}) requests in flight at Zoho Desk`, measured: `peak ${peak} (sandbox count, every backlog run)`, pass: peak <= ZOHO_DESK_MAX_PARALLEL });
@@ -219,7 +257,7 @@ export function renderReport(results: BenchResults): { markdown: string; allPass
     "# zoho-call-tickets benchmark",
     "",
     `Machine: ${machineLine(results.machine)}.`,
-    `Run: ${results.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, \`npm run bench\` with \`${["--calls", String(results.args.calls), ...(results.args.skipMemory ? ["--skip-memory"] : []), ...(results.args.skipState ? ["--skip-state"] : [])].join(" ")}\`.`,
+    `Run: ${results.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, \`npm run bench\` with \`${["--calls", String(results.args.calls), ...(results.args.skipMemory ? ["--skip-memory"] : []), ...(results.args.skipState ? ["--skip-state"] : []), ...(results.args.skipWarm ? ["--skip-warm"] : [])].join(" ")}\`.`,
     "",
     `The sandbox (local emulators of every service) runs in the benchmark's process with these latencies per request: Exotel API ${lat.exotel} ms, ` +
       `recording download ${lat.exotel} + ${lat.recording} ms, Deepgram ${lat.deepgram} ms, OpenAI ${lat.openai} ms, Zoho Desk and Accounts ${lat.zoho} ms each. ` +
@@ -233,6 +271,7 @@ export function renderReport(results: BenchResults): { markdown: string; allPass
     "",
     ...throughputSection(results),
     ...memorySection(results),
+    ...warmSection(results),
     ...stateSection(results),
   ].join("\n");
   return { markdown, allPassed: targets.every((t) => t.pass !== false) };

@@ -5,6 +5,7 @@ import { describeMachine } from "./machine.js";
 import { renderReport, type BenchResults } from "./report.js";
 import { runStateLoop, type StateLoopResult } from "./state-loop.js";
 import { measureStateWrites, type StateWriteResult } from "./state-writes.js";
+import { runWarm, type WarmRunResult } from "./warm-run.js";
 
 /** Recording size of the throughput runs: small, so the runs measure the pipeline rather than the disk. */
 const THROUGHPUT_RECORDING_BYTES = 16 * 1024;
@@ -12,6 +13,14 @@ const HISTORIES = [50, 50_000] as const;
 /** The same short backlog with ever larger recordings: does memory follow the recording's size? */
 const SWEEP_CALLS = 40;
 const SWEEP_RECORDING_BYTES = [16 * 1024, 1024 * 1024, 5 * 1024 * 1024, 20 * 1024 * 1024];
+
+/**
+ * The warmed-up daemon: a first poll of WARMUP_CALLS, then WARM_CALLS measured, at concurrency 8,
+ * with the throughput runs' small recordings and the memory run's large ones.
+ */
+const WARMUP_CALLS = 300;
+const WARM_CALLS = 200;
+const WARM_RECORDING_BYTES = [THROUGHPUT_RECORDING_BYTES, 5 * 1024 * 1024];
 
 function progress(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
@@ -22,6 +31,15 @@ async function throughputRuns(args: BenchArgs): Promise<BacklogResult[]> {
   for (const concurrency of args.concurrencies) {
     progress(`throughput: ${args.calls} calls at concurrency ${concurrency}`);
     runs.push(await runBacklog({ calls: args.calls, concurrency, recordingBytes: THROUGHPUT_RECORDING_BYTES }));
+  }
+  return runs;
+}
+
+async function warmRuns(): Promise<WarmRunResult[]> {
+  const runs: WarmRunResult[] = [];
+  for (const recordingBytes of WARM_RECORDING_BYTES) {
+    progress(`warmed up: ${WARM_CALLS} calls with ${Math.round(recordingBytes / 1024)} KB recordings after ${WARMUP_CALLS} at concurrency 8`);
+    runs.push(await runWarm({ warmupCalls: WARMUP_CALLS, calls: WARM_CALLS, concurrency: 8, recordingBytes }));
   }
   return runs;
 }
@@ -55,8 +73,9 @@ async function main(argv: string[]): Promise<number> {
       recordingSizes.push(await runBacklog({ calls: SWEEP_CALLS, concurrency: 8, recordingBytes: bytes }));
     }
   }
+  const warm = args.skipWarm ? [] : await warmRuns();
   const state = args.skipState ? { loops: [], writes: [] } : await stateRuns();
-  const results: BenchResults = { machine: describeMachine(), args, startedAt, throughput, memory, recordingSizes, stateLoops: state.loops, stateWrites: state.writes };
+  const results: BenchResults = { machine: describeMachine(), args, startedAt, throughput, memory, recordingSizes, warm, stateLoops: state.loops, stateWrites: state.writes };
   const { markdown, allPassed } = renderReport(results);
   process.stdout.write(`${markdown}\n`);
   if (args.out) {

@@ -1,0 +1,85 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { startSandbox } from "../sandbox/index.js";
+import type { PollLine } from "./daemon-log.js";
+import { daemonFolder, startDaemon } from "./daemon-run.js";
+import { benchEnv, LATENCY, seedBacklog } from "./world.js";
+
+export interface WarmRunOptions {
+  /** Calls the daemon's first poll processes before anything is measured. */
+  warmupCalls: number;
+  /** Calls that arrive once the warm-up poll has finished: what is measured. */
+  calls: number;
+  concurrency: number;
+  recordingBytes: number;
+  /** Extra arguments for the program's node, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+export interface WarmRunResult extends Omit<WarmRunOptions, "nodeArgs"> {
+  ticketed: number;
+  /** The polls that ticketed the measured calls (normally one). */
+  polls: PollLine[];
+  cpuMsPerCall: number;
+  peakRssMb: number;
+  peakDeskInFlight: number;
+}
+
+/** How often the looping daemon polls: soon after the measured calls arrive, never two polls at once. */
+const POLL_INTERVAL_SECONDS = 2;
+
+/**
+ * The looping daemon as it runs for months: a first poll works through `warmupCalls` (start-up
+ * and V8's compiling of the hot code fall there), then `calls` new calls arrive and a later poll
+ * ticks them off. CPU per call is that poll's own `(CPU N ms)` over the calls it ticketed, so it
+ * includes re-listing the warm-up calls (the overlap window lists them again, as in real life).
+ */
+export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
+  const sandbox = await startSandbox({ latency: LATENCY });
+  const folder = await daemonFolder(benchEnv(sandbox, options.concurrency, { POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS) }), sandbox.agentsConfig());
+  try {
+    const spacingMs = 5_000;
+    const total = options.warmupCalls + options.calls;
+    const from = new Date(Date.now() - 10 * 60_000 - total * spacingMs);
+    seedBacklog(sandbox, { calls: options.warmupCalls, recordingBytes: options.recordingBytes, from, spacingMs });
+
+    const daemon = startDaemon(folder, [], options.nodeArgs);
+    const finishedPolls = async () => (await daemon.log()).split("Poll finished").length - 1;
+    const deadline = Date.now() + 600_000;
+    const waitFor = async (done: () => Promise<boolean>, what: string) => {
+      while (!(await done())) {
+        if (Date.now() > deadline || daemon.child.exitCode !== null) throw new Error(`the program did not ${what}:\n${(await daemon.log()).slice(-2000)}`);
+        await sleep(100);
+      }
+    };
+    await waitFor(async () => (await finishedPolls()) >= 1, "finish its warm-up poll");
+    seedBacklog(sandbox, {
+      calls: options.calls,
+      recordingBytes: options.recordingBytes,
+      from: new Date(from.getTime() + options.warmupCalls * spacingMs),
+      spacingMs,
+      firstCustomer: options.warmupCalls,
+    });
+    await waitFor(async () => sandbox.zoho.tickets().length >= total && (await finishedPolls()) >= 2, "ticket the measured calls");
+    // The poll that made the last ticket writes its line just after.
+    await sleep(500);
+    daemon.child.kill("SIGTERM");
+    const result = await daemon.exited;
+    const polls = result.polls.slice(1).filter((p) => p.ticketed > 0);
+    const ticketed = polls.reduce((n, p) => n + p.ticketed, 0);
+    if (!result.resources || ticketed === 0) throw new Error(`the program left no measured poll or resource line:\n${result.log.slice(-2000)}`);
+    return {
+      warmupCalls: options.warmupCalls,
+      calls: options.calls,
+      concurrency: options.concurrency,
+      recordingBytes: options.recordingBytes,
+      ticketed,
+      polls,
+      cpuMsPerCall: polls.reduce((n, p) => n + p.cpuMs, 0) / ticketed,
+      peakRssMb: result.resources.peakMemoryMb,
+      peakDeskInFlight: sandbox.zoho.desk.peakInFlight,
+    };
+  } finally {
+    await sandbox.stop();
+    await folder.remove();
+  }
+}
