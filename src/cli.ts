@@ -4,6 +4,7 @@ import { runDaemon } from "./daemon.js";
 import { InputError, LockHeldError } from "./lib/errors.js";
 import { parseArgs, USAGE } from "./cli-args.js";
 import { formatIstDay } from "./lib/ist-time.js";
+import { peakMemoryBytes } from "./lib/peak-memory.js";
 import { printStatus, retryFailedCalls } from "./commands.js";
 
 /** How long SIGINT/SIGTERM wait for the steps in flight (design §2). */
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     const code = await runDaemon(app, command.name === "backfill" ? { once: true, since: command.since } : { once: command.once });
     if (app.stop.signal.aborted) app.ctx.logger.info("Stopped cleanly; state saved");
     const usage = process.resourceUsage();
-    app.ctx.logger.info(`Resource usage: CPU ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)} ms, peak memory ${Math.round(usage.maxRSS / 1024)} MB`);
+    app.ctx.logger.info(`Resource usage: CPU ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)} ms, peak memory ${Math.round(peakMemoryBytes() / 1024 / 1024)} MB`);
     return code;
   } catch (error) {
     app.ctx.logger.error({ err: error }, "Stopped by an unexpected error");
