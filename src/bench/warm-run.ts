@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { startSandbox } from "../sandbox/index.js";
-import type { PollLine } from "./daemon-log.js";
+import { pollLines, type PollLine } from "./daemon-log.js";
 import { daemonFolder, startDaemon } from "./daemon-run.js";
 import { benchEnv, LATENCY, seedBacklog } from "./world.js";
 
@@ -43,7 +43,8 @@ export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
     seedBacklog(sandbox, { calls: options.warmupCalls, recordingBytes: options.recordingBytes, from, spacingMs });
 
     const daemon = startDaemon(folder, [], options.nodeArgs);
-    const finishedPolls = async () => (await daemon.log()).split("Poll finished").length - 1;
+    const finishedPolls = async () => pollLines(await daemon.log());
+    const measuredTickets = (polls: PollLine[]) => polls.slice(1).reduce((n, p) => n + p.ticketed, 0);
     const deadline = Date.now() + 600_000;
     const waitFor = async (done: () => Promise<boolean>, what: string) => {
       while (!(await done())) {
@@ -51,7 +52,7 @@ export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
         await sleep(100);
       }
     };
-    await waitFor(async () => (await finishedPolls()) >= 1, "finish its warm-up poll");
+    await waitFor(async () => (await finishedPolls()).length >= 1, "finish its warm-up poll");
     seedBacklog(sandbox, {
       calls: options.calls,
       recordingBytes: options.recordingBytes,
@@ -59,9 +60,8 @@ export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
       spacingMs,
       firstCustomer: options.warmupCalls,
     });
-    await waitFor(async () => sandbox.zoho.tickets().length >= total && (await finishedPolls()) >= 2, "ticket the measured calls");
-    // The poll that made the last ticket writes its line just after.
-    await sleep(500);
+    // Until the polls that ticketed them have written their lines.
+    await waitFor(async () => measuredTickets(await finishedPolls()) >= options.calls, "ticket the measured calls");
     daemon.child.kill("SIGTERM");
     const result = await daemon.exited;
     const polls = result.polls.slice(1).filter((p) => p.ticketed > 0);
