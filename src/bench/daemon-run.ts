@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { pollLines, resourceLine, type PollLine, type ResourceLine } from "./daemon-log.js";
 import { PROGRAM_NODE_FLAGS } from "./program-flags.js";
@@ -44,6 +45,8 @@ export interface RunningDaemon {
   child: ChildProcess;
   /** The log so far. */
   log(): Promise<string>;
+  /** Resolves once `done(log)` holds; rejects if the program exits first or `timeoutMs` passes. */
+  waitFor(done: (log: string) => boolean, what: string, timeoutMs: number): Promise<void>;
   /** Waits for the exit and reads the log. */
   exited: Promise<DaemonResult>;
 }
@@ -69,5 +72,12 @@ export function startDaemon(folder: DaemonFolder, args: string[], nodeArgs: stri
       }, reject);
     });
   });
-  return { child, log: readLog, exited };
+  const waitFor = async (done: (log: string) => boolean, what: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (let log = await readLog(); !done(log); log = await readLog()) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the program did not ${what}:\n${log.slice(-2000)}`);
+      await sleep(100);
+    }
+  };
+  return { child, log: readLog, waitFor, exited };
 }

@@ -1,9 +1,8 @@
 import { promises as fs } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { SAMPLE_AGENTS } from "../sandbox/samples/manifest.js";
 import { startSandbox } from "../sandbox/index.js";
 import { daemonFolder, startDaemon } from "./daemon-run.js";
-import type { PollLine } from "./daemon-log.js";
+import { pollLines, type PollLine } from "./daemon-log.js";
 import { makeHistory, snapshotText } from "./history.js";
 import { benchEnv, customerNumber, LATENCY } from "./world.js";
 
@@ -59,11 +58,7 @@ export async function runStateLoop(options: StateLoopOptions): Promise<StateLoop
 
     const daemon = startDaemon(folder, [], options.nodeArgs);
     const wanted = options.polls + 1;
-    const deadline = Date.now() + 120_000 + options.history;
-    while ((await daemon.log()).split("Poll finished").length - 1 < wanted) {
-      if (Date.now() > deadline || daemon.child.exitCode !== null) throw new Error(`the program did not finish ${wanted} polls:\n${(await daemon.log()).slice(-2000)}`);
-      await sleep(100);
-    }
+    await daemon.waitFor((log) => pollLines(log).length >= wanted, `finish ${wanted} polls`, 120_000 + options.history);
     daemon.child.kill("SIGTERM");
     const result = await daemon.exited;
     const [firstPoll, ...polls] = result.polls;

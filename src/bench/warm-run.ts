@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { startSandbox } from "../sandbox/index.js";
 import { pollLines, type PollLine } from "./daemon-log.js";
 import { daemonFolder, startDaemon } from "./daemon-run.js";
@@ -43,16 +42,7 @@ export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
     seedBacklog(sandbox, { calls: options.warmupCalls, recordingBytes: options.recordingBytes, from, spacingMs });
 
     const daemon = startDaemon(folder, [], options.nodeArgs);
-    const finishedPolls = async () => pollLines(await daemon.log());
-    const measuredTickets = (polls: PollLine[]) => polls.slice(1).reduce((n, p) => n + p.ticketed, 0);
-    const deadline = Date.now() + 600_000;
-    const waitFor = async (done: () => Promise<boolean>, what: string) => {
-      while (!(await done())) {
-        if (Date.now() > deadline || daemon.child.exitCode !== null) throw new Error(`the program did not ${what}:\n${(await daemon.log()).slice(-2000)}`);
-        await sleep(100);
-      }
-    };
-    await waitFor(async () => (await finishedPolls()).length >= 1, "finish its warm-up poll");
+    await daemon.waitFor((log) => pollLines(log).length >= 1, "finish its warm-up poll", 600_000);
     seedBacklog(sandbox, {
       calls: options.calls,
       recordingBytes: options.recordingBytes,
@@ -61,7 +51,8 @@ export async function runWarm(options: WarmRunOptions): Promise<WarmRunResult> {
       firstCustomer: options.warmupCalls,
     });
     // Until the polls that ticketed them have written their lines.
-    await waitFor(async () => measuredTickets(await finishedPolls()) >= options.calls, "ticket the measured calls");
+    const measuredTickets = (log: string) => pollLines(log).slice(1).reduce((n, p) => n + p.ticketed, 0);
+    await daemon.waitFor((log) => measuredTickets(log) >= options.calls, "ticket the measured calls", 600_000);
     daemon.child.kill("SIGTERM");
     const result = await daemon.exited;
     const polls = result.polls.slice(1).filter((p) => p.ticketed > 0);
